@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Makefile: build, test, install, sanitizer build, formatting and dependencies of isoscope.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+DESTDIR ?=
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS := smartcols mount libcap libcjson
+
+WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes -Wundef \
+        -Wpointer-arith -Wcast-align -Wwrite-strings -Wno-missing-field-initializers
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 $(WARN) -Iinclude $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
+LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+ifeq ($(SANITIZE),1)
+ALL_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+BUILDDIR := build-san
+else
+BUILDDIR := build
+endif
+
+CORE_SRCS := $(wildcard src/core/*.c)
+CMD_SRCS := $(wildcard src/cmd/*.c) $(wildcard src/out/*.c)
+SRCS := src/main.c $(CORE_SRCS) $(CMD_SRCS)
+OBJS := $(SRCS:%.c=$(BUILDDIR)/%.o)
+CORE_OBJS := $(CORE_SRCS:%.c=$(BUILDDIR)/%.o)
+UNIT_SRCS := $(wildcard tests/unit/test-*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILDDIR)/tests/%)
+
+ifeq ($(SANITIZE),1)
+PROG := $(BUILDDIR)/isoscope
+else
+PROG := isoscope
+endif
+
+.PHONY: all check unit deps install uninstall clean format format-check
+all: $(PROG)
+
+$(PROG): $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILDDIR)/%.o: %.c $(wildcard include/isoscope/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILDDIR)/tests/%: tests/unit/%.c tests/unit/tap.h $(CORE_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(CORE_OBJS) $(LDLIBS)
+
+unit: $(UNIT_BINS)
+
+# The whole test suite through prove (TAP).  Root-only tests skip with a reason when not root.
+check: $(PROG) $(UNIT_BINS)
+	ISOSCOPE=$(abspath $(PROG)) UNIT_DIR=$(abspath $(BUILDDIR)/tests) \
+	  prove -v --timer tests/run-unit.sh tests/cli/*.t tests/system/*.t
+
+deps:
+	@sh tools/install-deps.sh
+
+install: $(PROG)
+	install -D -m 0755 $(PROG) $(DESTDIR)$(BINDIR)/isoscope
+	for m in man/*.1; do install -D -m 0644 $$m $(DESTDIR)$(MANDIR)/man1/$$(basename $$m); done
+	install -D -m 0644 completions/bash/isoscope $(DESTDIR)$(BASHCOMPDIR)/isoscope
+	install -D -m 0644 completions/zsh/_isoscope $(DESTDIR)$(ZSHCOMPDIR)/_isoscope
+	install -D -m 0644 completions/fish/isoscope.fish $(DESTDIR)$(FISHCOMPDIR)/isoscope.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/isoscope $(DESTDIR)$(BASHCOMPDIR)/isoscope $(DESTDIR)$(ZSHCOMPDIR)/_isoscope \
+	  $(DESTDIR)$(FISHCOMPDIR)/isoscope.fish
+	for m in man/*.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$$(basename $$m); done
+
+FORMAT_FILES = $(SRCS) $(wildcard include/isoscope/*.h) $(wildcard tests/unit/*.[ch])
+format:
+	clang-format -i $(FORMAT_FILES)
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_FILES)
+
+clean:
+	rm -rf build build-san isoscope

@@ -1,0 +1,534 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* proc.c: the /proc process collector: stat, status, ns links, threads and fds. */
+#define _GNU_SOURCE
+#include "isoscope/proc.h"
+#include "isoscope/ns.h"
+#include "isoscope/util.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int
+proc_parse_stat (const char *buf, struct proc_stat *out)
+{
+  memset (out, 0, sizeof *out);
+  const char *open = strchr (buf, '(');
+  const char *close = strrchr (buf, ')');
+  if (!open || !close || close < open)
+    return -EINVAL;
+  char *end;
+  errno = 0;
+  long pid = strtol (buf, &end, 10);
+  if (end == buf || pid <= 0 || errno)
+    return -EINVAL;
+  out->pid = (pid_t)pid;
+  size_t n = (size_t)(close - open - 1);
+  if (n >= sizeof out->comm)
+    n = sizeof out->comm - 1;
+  memcpy (out->comm, open + 1, n);
+  out->comm[n] = '\0';
+
+  /* Fields after comm, numbered as in proc_pid_stat(5): 3 is state. */
+  const char *s = close + 1;
+  unsigned long long v[53];
+  int field = 3, got = 0;
+  char state = 0;
+  while (*s && field <= 24)
+    {
+      while (*s == ' ')
+        s++;
+      if (!*s || *s == '\n')
+        break;
+      if (field == 3)
+        {
+          state = *s;
+          while (*s && *s != ' ')
+            s++;
+        }
+      else
+        {
+          errno = 0;
+          if (*s == '-')
+            {
+              long long x = strtoll (s, &end, 10);
+              v[field] = (unsigned long long)x;
+            }
+          else
+            v[field] = strtoull (s, &end, 10);
+          if (end == s || errno)
+            return -EINVAL;
+          s = end;
+        }
+      got = field;
+      field++;
+    }
+  if (got < 22)
+    return -EINVAL;
+  out->state = state;
+  out->ppid = (pid_t)v[4];
+  out->utime = v[14];
+  out->stime = v[15];
+  out->nthreads = (long)v[20];
+  out->start_time = v[22];
+  return 0;
+}
+
+static long
+parse_long (const char *s, const char **end)
+{
+  char *e;
+  errno = 0;
+  long v = strtol (s, &e, 10);
+  if (e == s || errno)
+    {
+      *end = NULL;
+      return -1;
+    }
+  *end = e;
+  return v;
+}
+
+static uint64_t
+parse_hex (const char *s, bool *ok)
+{
+  char *e;
+  errno = 0;
+  unsigned long long v = strtoull (s, &e, 16);
+  *ok = e != s && !errno;
+  return v;
+}
+
+int
+proc_parse_status (const char *buf, struct iso_proc *p)
+{
+  bool any = false;
+  int capmask = 0;
+  for (const char *line = buf; line && *line;)
+    {
+      const char *nl = strchr (line, '\n');
+      const char *colon = memchr (line, ':', nl ? (size_t)(nl - line) : strlen (line));
+      if (colon)
+        {
+          size_t klen = (size_t)(colon - line);
+          const char *val = colon + 1;
+          while (*val == ' ' || *val == '\t')
+            val++;
+          const char *end;
+          bool ok;
+#define KEY(k) (klen == sizeof (k) - 1 && memcmp (line, k, klen) == 0)
+          if (KEY ("Name") || KEY ("Pid"))
+            any = true;
+          else if (KEY ("Uid") || KEY ("Gid"))
+            {
+              long r = parse_long (val, &end);
+              long e = end ? parse_long (end, &end) : -1;
+              if (end)
+                {
+                  if (line[0] == 'U')
+                    p->uid = r, p->euid = e;
+                  else
+                    p->gid = r, p->egid = e;
+                }
+            }
+          else if (KEY ("Threads"))
+            {
+              long t = parse_long (val, &end);
+              if (end && t > 0)
+                p->nthreads = (int)t;
+            }
+          else if (KEY ("NSpid"))
+            {
+              pid_t tmp[64];
+              int n = 0;
+              const char *s = val;
+              while (n < 64)
+                {
+                  long v = parse_long (s, &end);
+                  if (!end || v <= 0)
+                    break;
+                  tmp[n++] = (pid_t)v;
+                  s = end;
+                }
+              free (p->nspid);
+              p->nspid = NULL;
+              p->nnspid = 0;
+              if (n > 0)
+                {
+                  p->nspid = xcalloc ((size_t)n, sizeof *p->nspid);
+                  memcpy (p->nspid, tmp, (size_t)n * sizeof *tmp);
+                  p->nnspid = n;
+                }
+            }
+          else if (klen == 6 && memcmp (line, "Cap", 3) == 0)
+            {
+              uint64_t v = parse_hex (val, &ok);
+              if (ok)
+                {
+                  if (KEY ("CapInh"))
+                    p->cap_inh = v, capmask |= 1;
+                  else if (KEY ("CapPrm"))
+                    p->cap_prm = v, capmask |= 2;
+                  else if (KEY ("CapEff"))
+                    p->cap_eff = v, capmask |= 4;
+                  else if (KEY ("CapBnd"))
+                    p->cap_bnd = v, capmask |= 8;
+                  else if (KEY ("CapAmb"))
+                    p->cap_amb = v, capmask |= 16;
+                }
+            }
+          else if (KEY ("NoNewPrivs"))
+            {
+              long v = parse_long (val, &end);
+              if (end)
+                p->no_new_privs = (int)v;
+            }
+          else if (KEY ("Seccomp"))
+            {
+              long v = parse_long (val, &end);
+              if (end)
+                p->seccomp = (int)v;
+            }
+          else if (KEY ("Seccomp_filters"))
+            {
+              long v = parse_long (val, &end);
+              if (end)
+                p->seccomp_filters = (int)v;
+            }
+#undef KEY
+        }
+      line = nl ? nl + 1 : NULL;
+    }
+  /* Ambient appeared in 4.3; the other four are always there together. */
+  p->caps_known = (capmask & 15) == 15;
+  return any ? 0 : -EINVAL;
+}
+
+char *
+proc_cmdline_join (const char *buf, size_t len)
+{
+  while (len > 0 && buf[len - 1] == '\0')
+    len--;
+  if (len == 0)
+    return NULL;
+  char *s = xmalloc (len + 1);
+  for (size_t i = 0; i < len; i++)
+    s[i] = buf[i] ? buf[i] : ' ';
+  s[len] = '\0';
+  return s;
+}
+
+static bool
+is_access_error (int e)
+{
+  return e == EACCES || e == EPERM;
+}
+
+static bool
+is_gone_error (int e)
+{
+  return e == ENOENT || e == ESRCH;
+}
+
+/* Read the link of every namespace type from NSDIR into INOS (0 where it failed;
+   a kernel without a type has no link).  Returns 0 when at least one link was
+   read, else the errno of the failure. */
+static int
+read_ns_links (int nsdir, uint64_t inos[NS_TYPE_COUNT], uint64_t *pid_fc, uint64_t *time_fc)
+{
+  char buf[64];
+  int nread = 0, first_err = ENOENT;
+  for (int t = 0; t < NS_TYPE_COUNT; t++)
+    {
+      inos[t] = 0;
+      ssize_t n = readlinkat (nsdir, ns_types[t].link, buf, sizeof buf - 1);
+      enum ns_type ty;
+      if (n < 0)
+        {
+          if (errno != ENOENT)
+            first_err = errno;
+          continue;
+        }
+      buf[n] = '\0';
+      if (ns_parse_link (buf, &ty, &inos[t]) < 0 || ty != (enum ns_type)t)
+        inos[t] = 0;
+      else
+        nread++;
+    }
+  uint64_t *fc[] = { pid_fc, time_fc };
+  static const char *const names[] = { "pid_for_children", "time_for_children" };
+  for (int i = 0; i < 2 && nread; i++)
+    {
+      if (!fc[i])
+        continue;
+      *fc[i] = 0;
+      ssize_t n = readlinkat (nsdir, names[i], buf, sizeof buf - 1);
+      enum ns_type ty;
+      if (n <= 0)
+        continue;
+      buf[n] = '\0';
+      if (ns_parse_link (buf, &ty, fc[i]) < 0)
+        *fc[i] = 0;
+    }
+  return nread ? 0 : first_err;
+}
+
+/* Remember "PID/DIR/NAME" (relative to /proc) as a way to open NS. */
+static void
+set_open_path (struct iso_ns *ns, pid_t pid, const char *dir, const char *name)
+{
+  if (!ns->open_path)
+    ns->open_path = xasprintf ("%d/%s/%s", (int)pid, dir, name);
+}
+
+static void
+collect_tasks (struct iso_model *m, int piddir, struct iso_proc *p)
+{
+  cleanup_close int taskfd = openat (piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (taskfd < 0)
+    return;
+  cleanup_dir DIR *d = fdopendir (taskfd);
+  if (!d)
+    return;
+  taskfd = -1;
+  struct dirent *de;
+  while ((de = readdir (d)))
+    {
+      int tid;
+      if (util_parse_int (de->d_name, &tid) < 0 || tid == p->pid)
+        continue;
+      char path[64];
+      snprintf (path, sizeof path, "%d/ns", tid);
+      cleanup_close int nsdir = openat (dirfd (d), path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (nsdir < 0)
+        continue;
+      uint64_t inos[NS_TYPE_COUNT];
+      read_ns_links (nsdir, inos, NULL, NULL);
+      for (int t = 0; t < NS_TYPE_COUNT; t++)
+        {
+          if (!inos[t] || !p->ns[t] || inos[t] == p->ns[t]->ino)
+            continue;
+          struct iso_ns *ns = iso_model_get_ns (m, (enum ns_type)t, inos[t], NULL);
+          struct ns_holder *h = iso_ns_add_holder (ns, HOLDER_TASK);
+          h->pid = p->pid;
+          h->num = tid;
+          ns->nthreads++;
+          p->ns[t]->nthreads--;
+          if (!ns->open_path)
+            ns->open_path = xasprintf ("%d/task/%d/ns/%s", (int)p->pid, tid, ns_types[t].link);
+        }
+    }
+}
+
+static void
+collect_fds (struct iso_model *m, int piddir, struct iso_proc *p)
+{
+  cleanup_close int fdfd = openat (piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fdfd < 0)
+    {
+      if (is_access_error (errno))
+        p->errors |= PROC_ERR_DENIED;
+      return;
+    }
+  cleanup_dir DIR *d = fdopendir (fdfd);
+  if (!d)
+    return;
+  fdfd = -1;
+  struct dirent *de;
+  char buf[64];
+  while ((de = readdir (d)))
+    {
+      if (de->d_name[0] < '0' || de->d_name[0] > '9')
+        continue;
+      ssize_t n = readlinkat (dirfd (d), de->d_name, buf, sizeof buf - 1);
+      if (n <= 0 || buf[0] == '/')
+        continue;
+      buf[n] = '\0';
+      enum ns_type t;
+      uint64_t ino;
+      if (ns_parse_link (buf, &t, &ino) < 0)
+        continue;
+      struct iso_ns *ns = iso_model_get_ns (m, t, ino, NULL);
+      struct ns_holder *h = iso_ns_add_holder (ns, HOLDER_FD);
+      h->pid = p->pid;
+      h->num = atoi (de->d_name);
+      set_open_path (ns, p->pid, "fd", de->d_name);
+    }
+}
+
+/* Read one process.  Returns false when it vanished (and was removed). */
+static bool
+collect_one (struct iso_model *m, int procfd, pid_t pid, unsigned flags)
+{
+  char name[16];
+  snprintf (name, sizeof name, "%d", (int)pid);
+  cleanup_close int piddir = openat (procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (piddir < 0)
+    {
+      if (is_gone_error (errno))
+        m->scan.nvanished++;
+      return false;
+    }
+  char buf[4096];
+  long n = util_read_buf_at (piddir, "stat", buf, sizeof buf);
+  struct proc_stat st;
+  if (n < 0 || proc_parse_stat (buf, &st) < 0)
+    {
+      if (n < 0 && is_gone_error ((int)-n))
+        m->scan.nvanished++;
+      return false;
+    }
+  struct iso_proc *p = iso_model_add_proc (m, pid);
+  p->ppid = st.ppid;
+  p->start_time = st.start_time;
+  p->state = st.state;
+  p->nthreads = st.nthreads > 0 ? (int)st.nthreads : 1;
+  snprintf (p->comm, sizeof p->comm, "%s", st.comm);
+
+  char sbuf[8192];
+  n = util_read_buf_at (piddir, "status", sbuf, sizeof sbuf);
+  if (n >= 0)
+    proc_parse_status (sbuf, p);
+  else if (is_gone_error ((int)-n))
+    goto vanished;
+  else if (is_access_error ((int)-n))
+    p->errors |= PROC_ERR_DENIED;
+
+  cleanup_close int nsdir = openat (piddir, "ns", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  uint64_t inos[NS_TYPE_COUNT] = { 0 }, pid_fc = 0, time_fc = 0;
+  int e = nsdir >= 0 ? read_ns_links (nsdir, inos, &pid_fc, &time_fc) : errno;
+  if (e)
+    {
+      p->ns_errno = e;
+      if (is_access_error (e))
+        p->errors |= PROC_ERR_DENIED;
+      else if (e == ESRCH || (e == ENOENT && p->state != 'Z'))
+        {
+          /* Re-check: a zombie has no namespaces; a gone process is vanished. */
+          if (faccessat (piddir, "stat", R_OK, 0) < 0)
+            goto vanished;
+        }
+    }
+  for (int t = 0; t < NS_TYPE_COUNT; t++)
+    {
+      if (!inos[t])
+        continue;
+      struct iso_ns *ns = iso_model_get_ns (m, (enum ns_type)t, inos[t], NULL);
+      p->ns[t] = ns;
+      ns->nprocs++;
+      ns->nthreads += p->nthreads;
+      if (!ns->proc || pid < ns->proc->pid)
+        ns->proc = p;
+      set_open_path (ns, pid, "ns", ns_types[t].link);
+    }
+  uint64_t fc[2] = { pid_fc, time_fc };
+  enum ns_type fct[2] = { NS_PID, NS_TIME };
+  for (int i = 0; i < 2; i++)
+    {
+      if (!fc[i])
+        continue;
+      struct iso_ns *ns = iso_model_get_ns (m, fct[i], fc[i], NULL);
+      if (i == 0)
+        p->pid_for_children = ns;
+      else
+        p->time_for_children = ns;
+      if (p->ns[fct[i]] == ns)
+        continue;
+      struct ns_holder *h = iso_ns_add_holder (ns, HOLDER_FOR_CHILDREN);
+      h->pid = pid;
+      set_open_path (ns, pid, "ns", ns_types[fct[i]].for_children);
+    }
+
+  if ((flags & COLLECT_TASKS) && p->nthreads > 1 && !e)
+    collect_tasks (m, piddir, p);
+  if (flags & COLLECT_FDS)
+    collect_fds (m, piddir, p);
+  if (flags & COLLECT_CMDLINE)
+    {
+      char *cl;
+      long len = util_read_file_at (piddir, "cmdline", &cl);
+      if (len >= 0)
+        {
+          p->cmdline = proc_cmdline_join (cl, (size_t)len);
+          free (cl);
+        }
+      p->cmdline_read = true;
+    }
+  if (p->errors & PROC_ERR_DENIED)
+    m->scan.ndenied++;
+  return true;
+
+vanished:
+  /* Undo its namespace memberships before dropping it. */
+  for (int t = 0; t < NS_TYPE_COUNT; t++)
+    if (p->ns[t])
+      {
+        p->ns[t]->nprocs--;
+        p->ns[t]->nthreads -= p->nthreads;
+        if (p->ns[t]->proc == p)
+          p->ns[t]->proc = NULL;
+      }
+  m->scan.nvanished++;
+  iso_model_remove_last_proc (m);
+  return false;
+}
+
+void
+proc_collect_all (struct iso_model *m, int procfd, unsigned flags)
+{
+  int dfd = openat (procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return;
+  cleanup_dir DIR *d = fdopendir (dfd);
+  if (!d)
+    {
+      close (dfd);
+      return;
+    }
+  struct dirent *de;
+  while ((de = readdir (d)))
+    {
+      int pid;
+      if (de->d_name[0] < '1' || de->d_name[0] > '9' || util_parse_int (de->d_name, &pid) < 0)
+        continue;
+      collect_one (m, procfd, (pid_t)pid, flags);
+    }
+  /* A representative process dropped after vanishing leaves a gap: refill it. */
+  for (size_t i = 0; i < m->nprocs; i++)
+    for (int t = 0; t < NS_TYPE_COUNT; t++)
+      {
+        struct iso_ns *ns = m->procs[i]->ns[t];
+        if (ns && (!ns->proc || m->procs[i]->pid < ns->proc->pid))
+          ns->proc = m->procs[i];
+      }
+}
+
+void
+proc_load_cmdline (int procfd, struct iso_proc *p)
+{
+  if (p->cmdline_read)
+    return;
+  p->cmdline_read = true;
+  char name[16];
+  snprintf (name, sizeof name, "%d", (int)p->pid);
+  cleanup_close int piddir = openat (procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (piddir < 0)
+    return;
+  /* The pid must still be the process we scanned. */
+  char buf[4096];
+  struct proc_stat st;
+  if (util_read_buf_at (piddir, "stat", buf, sizeof buf) < 0 || proc_parse_stat (buf, &st) < 0
+      || st.start_time != p->start_time)
+    return;
+  char *cl;
+  long len = util_read_file_at (piddir, "cmdline", &cl);
+  if (len >= 0)
+    {
+      p->cmdline = proc_cmdline_join (cl, (size_t)len);
+      free (cl);
+    }
+}

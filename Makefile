@@ -29,7 +29,7 @@ endif
 
 CORE_SRCS := $(wildcard src/core/*.c)
 CMD_SRCS := $(wildcard src/cmd/*.c) $(wildcard src/out/*.c)
-SRCS := src/main.c $(CORE_SRCS) $(CMD_SRCS)
+SRCS := src/main.c src/cli.c $(CORE_SRCS) $(CMD_SRCS)
 OBJS := $(SRCS:%.c=$(BUILDDIR)/%.o)
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILDDIR)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)

@@ -8,66 +8,58 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct iso_global iso_global;
-
 const struct iso_command iso_commands[] = {
-  { "ls", cmd_ls, "list namespaces (an lsns superset)" },
-  { NULL, NULL, NULL },
+  { "ls", cmd_ls, "list namespaces (an lsns superset)", ls_opts },
+  { NULL, NULL, NULL, NULL },
 };
-
-bool
-cli_global_option (int c, const char *arg)
-{
-  switch (c)
-    {
-    case OPT_SYSROOT:
-      iso_global.sysroot = arg;
-      return true;
-    case OPT_NO_COLOR:
-      iso_global.no_color = true;
-      return true;
-    case OPT_VERSION:
-      printf ("isoscope %s\n", ISOSCOPE_VERSION);
-      exit (ISO_EXIT_OK);
-    default:
-      return false;
-    }
-}
-
-int
-cli_try_help (const char *cmd)
-{
-  if (cmd)
-    fprintf (stderr, "Try 'isoscope %s --help' for more information.\n", cmd);
-  else
-    fprintf (stderr, "Try 'isoscope --help' for more information.\n");
-  return ISO_EXIT_FAILURE;
-}
-
-void
-cli_print_global_help (FILE *out)
-{
-  fputs ("\nGlobal options:\n"
-         "     --sysroot <dir>    read <dir>/proc instead of /proc\n"
-         "     --no-color         never use colours (NO_COLOR is honoured too)\n"
-         " -h, --help             display this help\n"
-         " -V, --version          display version\n",
-         out);
-}
 
 static void
 usage (FILE *out)
 {
-  fputs ("Usage:\n isoscope [global options] <command> [options]\n\n"
+  fputs ("Usage:\n isoscope [global options] [<command> [options]]\n\n"
          "Inspect how processes are isolated: namespaces, cgroups, capabilities.\n\n"
          "Commands:\n",
          out);
   for (const struct iso_command *c = iso_commands; c->name; c++)
     fprintf (out, " %-10s %s\n", c->name, c->summary);
-  cli_print_global_help (out);
+  cli_print_options (out, NULL);
   fputs ("\nWith no command, isoscope runs 'ls'.\n"
-         "Run 'isoscope <command> --help' for a command's options; see isoscope(1).\n",
+         "Run 'isoscope <command> --help' for a command's options; see isoscope(1).\n"
+         "\nExit status: 0 success; 1 bad usage or a failure; 2 a named target was not found.\n",
          out);
+}
+
+/* `isoscope __options [CMD]`: the option table as "long<TAB>short<TAB>arg" lines,
+   for the tests that keep the man pages and completions in step with the code. */
+static int
+list_options (const char *name)
+{
+  const struct cli_opt *opts = NULL;
+  if (name)
+    {
+      const struct iso_command *c = iso_commands;
+      while (c->name && strcmp (c->name, name) != 0)
+        c++;
+      if (!c->name)
+        {
+          fprintf (stderr, "isoscope: unknown command '%s'\n", name);
+          return ISO_EXIT_FAILURE;
+        }
+      opts = c->opts;
+    }
+  else
+    {
+      for (const struct iso_command *c = iso_commands; c->name; c++)
+        printf ("command\t%s\n", c->name);
+    }
+  const struct cli_opt *tables[] = { opts, cli_global_opts };
+  for (int t = 0; t < 2; t++)
+    for (const struct cli_opt *o = tables[t]; o && o->name; o++)
+      printf ("--%s\t%s%c\t%s\n", o->name, o->val < 0x100 ? "-" : "", o->val < 0x100 ? o->val : '-',
+              o->has_arg == no_argument         ? "none"
+              : o->has_arg == required_argument ? "required"
+                                                : "optional");
+  return ISO_EXIT_OK;
 }
 
 int
@@ -76,44 +68,40 @@ main (int argc, char **argv)
   setlocale (LC_ALL, "");
   if (getenv ("NO_COLOR"))
     iso_global.no_color = true;
-  static const struct option longopts[] = {
-    { "help", no_argument, NULL, 'h' },
-    ISO_GLOBAL_LONGOPTS,
-    { NULL, 0, NULL, 0 },
-  };
+  cleanup_parser struct cli_parser p;
+  cli_parser_init (&p, NULL);
   int c;
-  /* '+': stop at the command name so its options stay for it. */
-  while ((c = getopt_long (argc, argv, "+hV", longopts, NULL)) != -1)
+  while ((c = cli_getopt (&p, argc, argv)) != -1)
     {
       if (cli_global_option (c, optarg))
         continue;
-      switch (c)
+      if (c == 'h')
         {
-        case 'h':
           usage (stdout);
           return ISO_EXIT_OK;
-        case 'V':
-          cli_global_option (OPT_VERSION, NULL);
-          break;
-        default:
-          return cli_try_help (NULL);
         }
+      return cli_try_help (NULL);
     }
   argc -= optind;
   argv += optind;
-  const char *name = argc > 0 ? argv[0] : "ls";
+  if (argc > 0 && strcmp (argv[0], "__options") == 0)
+    return list_options (argc > 1 ? argv[1] : NULL);
+  static char *noargs[] = { (char *)"ls", NULL };
+  if (argc == 0)
+    {
+      argc = 1;
+      argv = noargs;
+    }
   for (const struct iso_command *cmd = iso_commands; cmd->name; cmd++)
-    if (strcmp (cmd->name, name) == 0)
+    if (strcmp (cmd->name, argv[0]) == 0)
       {
-        if (argc == 0)
-          {
-            static char *noargs[] = { (char *)"ls", NULL };
-            optind = 0;
-            return cmd->fn (1, noargs);
-          }
+        /* getopt names the program in its messages: make that "isoscope CMD". */
+        char argv0[64];
+        snprintf (argv0, sizeof argv0, "isoscope %s", cmd->name);
+        argv[0] = argv0;
         optind = 0;
         return cmd->fn (argc, argv);
       }
-  fprintf (stderr, "isoscope: unknown command '%s'\n", name);
+  fprintf (stderr, "isoscope: unknown command '%s'\n", argv[0]);
   return cli_try_help (NULL);
 }

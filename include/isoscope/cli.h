@@ -15,20 +15,38 @@ struct iso_global
 };
 extern struct iso_global iso_global;
 
-/* Long options shared by every command; their values start at OPT_GLOBAL_BASE. */
+/* Values of long-only options: the globals first, then each command's own. */
 enum
 {
-  OPT_GLOBAL_BASE = 0x1000,
-  OPT_SYSROOT = OPT_GLOBAL_BASE,
+  OPT_SYSROOT = 0x1000,
   OPT_NO_COLOR,
   OPT_VERSION,
   OPT_GLOBAL_END,
 };
-#define ISO_GLOBAL_LONGOPTS                                                                                            \
-  { "sysroot", required_argument, NULL, OPT_SYSROOT }, { "no-color", no_argument, NULL, OPT_NO_COLOR },                \
-  {                                                                                                                    \
-    "version", no_argument, NULL, OPT_VERSION                                                                          \
-  }
+
+/* One option of a command: drives getopt_long, --help and the documentation checks. */
+struct cli_opt
+{
+  const char *name; /* long name */
+  int val;          /* short option character, or an OPT_* value for long-only options */
+  int has_arg;      /* no_argument, required_argument, optional_argument */
+  const char *arg;  /* how the argument is shown in --help, e.g. "<list>" */
+  const char *help;
+};
+
+/* The options every command accepts (and isoscope itself, before the command). */
+extern const struct cli_opt cli_global_opts[];
+
+/* getopt_long tables built from a command's options followed by the global ones. */
+struct cli_parser
+{
+  struct option *longopts;
+  char *shortopts;
+};
+void cli_parser_init (struct cli_parser *p, const struct cli_opt *opts);
+void cli_parser_free (struct cli_parser *p);
+#define cleanup_parser __attribute__ ((cleanup (cli_parser_free)))
+int cli_getopt (struct cli_parser *p, int argc, char **argv);
 
 /* Handle a global option inside a command's getopt loop.  Returns true if C was one. */
 bool cli_global_option (int c, const char *arg);
@@ -36,18 +54,20 @@ bool cli_global_option (int c, const char *arg);
 /* Print "Try 'isoscope CMD --help'" and return the exit code for bad usage. */
 int cli_try_help (const char *cmd);
 
-/* Print the text for the global options (for --help). */
-void cli_print_global_help (FILE *out);
+/* Print the --help lines of OPTS, then the global options. */
+void cli_print_options (FILE *out, const struct cli_opt *opts);
 
 struct iso_command
 {
   const char *name;
   int (*fn) (int argc, char **argv);
   const char *summary;
+  const struct cli_opt *opts;
 };
 extern const struct iso_command iso_commands[];
 
 int cmd_ls (int argc, char **argv);
+extern const struct cli_opt ls_opts[];
 
 #define ISOSCOPE_VERSION "0.1.0"
 

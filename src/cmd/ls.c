@@ -130,28 +130,36 @@ parse_columns (struct ls_ctx *c, const char *arg, iso_error_t *err)
   return 0;
 }
 
+enum
+{
+  OPT_OUTPUT_ALL = OPT_GLOBAL_END,
+};
+
+const struct cli_opt ls_opts[] = {
+  { "json", 'J', no_argument, NULL, "use JSON output format" },
+  { "list", 'l', no_argument, NULL, "use list format output" },
+  { "noheadings", 'n', no_argument, NULL, "don't print headings" },
+  { "output", 'o', required_argument, "<list>", "define which output columns to use (+LIST appends)" },
+  { "output-all", OPT_OUTPUT_ALL, no_argument, NULL, "output all columns" },
+  { "task", 'p', required_argument, "<pid>", "print process namespaces" },
+  { "persistent", 'P', no_argument, NULL, "namespaces without processes" },
+  { "raw", 'r', no_argument, NULL, "use the raw output format" },
+  { "notruncate", 'u', no_argument, NULL, "don't truncate text in columns" },
+  { "nowrap", 'W', no_argument, NULL, "don't use multi-line representation" },
+  { "type", 't', required_argument, "<name>", "namespace type (mnt, net, ipc, user, pid, uts, cgroup, time)" },
+  { "tree", 'T', optional_argument, "<rel>", "use tree format (parent, owner, or process)" },
+  { "list-columns", 'H', no_argument, NULL, "list the available columns" },
+  { NULL, 0, 0, NULL, NULL },
+};
+
 static void
 usage (FILE *out)
 {
   fputs ("Usage:\n isoscope ls [options] [<namespace>]\n\n"
          "List namespaces: every one held by a process, a thread, an open file\n"
-         "descriptor, a bind mount or a child namespace.\n\n"
-         "Options:\n"
-         " -J, --json             use JSON output format\n"
-         " -l, --list             use list format output\n"
-         " -n, --noheadings       don't print headings\n"
-         " -o, --output <list>    define which output columns to use (+LIST appends)\n"
-         "     --output-all       output all columns\n"
-         " -p, --task <pid>       print process namespaces\n"
-         " -P, --persistent       namespaces without processes\n"
-         " -r, --raw              use the raw output format\n"
-         " -u, --notruncate       don't truncate text in columns\n"
-         " -W, --nowrap           don't use multi-line representation\n"
-         " -t, --type <name>      namespace type (mnt, net, ipc, user, pid, uts, cgroup, time)\n"
-         " -T, --tree[=<rel>]     use tree format (parent, owner, or process)\n"
-         " -H, --list-columns     list the available columns\n",
+         "descriptor, a bind mount or a child namespace.\n",
          out);
-  cli_print_global_help (out);
+  cli_print_options (out, ls_opts);
   fputs ("\nAvailable output columns:\n", out);
   for (int i = 0; i < COL_COUNT; i++)
     fprintf (out, " %11s  %s\n", ls_columns[i].name, ls_columns[i].help);
@@ -585,35 +593,15 @@ report_scan (const struct iso_model *m)
 int
 cmd_ls (int argc, char **argv)
 {
-  enum
-  {
-    OPT_OUTPUT_ALL = OPT_GLOBAL_END,
-  };
-  static const struct option longopts[] = {
-    { "json", no_argument, NULL, 'J' },
-    { "list", no_argument, NULL, 'l' },
-    { "noheadings", no_argument, NULL, 'n' },
-    { "output", required_argument, NULL, 'o' },
-    { "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
-    { "task", required_argument, NULL, 'p' },
-    { "persistent", no_argument, NULL, 'P' },
-    { "raw", no_argument, NULL, 'r' },
-    { "notruncate", no_argument, NULL, 'u' },
-    { "nowrap", no_argument, NULL, 'W' },
-    { "type", required_argument, NULL, 't' },
-    { "tree", optional_argument, NULL, 'T' },
-    { "list-columns", no_argument, NULL, 'H' },
-    { "help", no_argument, NULL, 'h' },
-    ISO_GLOBAL_LONGOPTS,
-    { NULL, 0, NULL, 0 },
-  };
   struct ls_ctx c = { .procfd = -1 };
   const char *outarg = NULL;
   bool output_all = false, tree_given = false;
   cleanup_error iso_error_t err = NULL;
   int opt;
 
-  while ((opt = getopt_long (argc, argv, "JlnNo:p:PruWt:T::HhV", longopts, NULL)) != -1)
+  cleanup_parser struct cli_parser parser;
+  cli_parser_init (&parser, ls_opts);
+  while ((opt = cli_getopt (&parser, argc, argv)) != -1)
     {
       if (cli_global_option (opt, optarg))
         continue;
@@ -688,9 +676,6 @@ cmd_ls (int argc, char **argv)
         case 'h':
           usage (stdout);
           return ISO_EXIT_OK;
-        case 'V':
-          cli_global_option (OPT_VERSION, NULL);
-          break;
         default:
           return cli_try_help ("ls");
         }

@@ -57,7 +57,7 @@ iso_model_collect (struct iso_model **out, const struct iso_collect_opts *opts, 
       if (util_read_buf_at (procfd, "sys/kernel/osrelease", buf, sizeof buf) > 0)
         {
           buf[strcspn (buf, "\n")] = '\0';
-          snprintf (m->scan.kernel, sizeof m->scan.kernel, "%s", buf);
+          snprintf (m->scan.kernel, sizeof m->scan.kernel, "%.127s", buf);
         }
       snprintf (m->scan.sysroot, sizeof m->scan.sysroot, "%.250s", sysroot);
     }

@@ -87,6 +87,7 @@ struct iso_proc
   char comm[64]; /* the kernel's comm (up to 16 bytes), as read */
   char *cmdline; /* arguments joined by spaces; NULL when not read or empty (owned) */
   bool cmdline_read;
+  bool status_read;          /* /proc/PID/status was read (the fields below it came from there) */
   long uid, euid, gid, egid; /* -1 when unknown */
   int nthreads;
   pid_t *nspid; /* NSpid: pid in each pid namespace, outermost first (owned) */
@@ -120,6 +121,7 @@ struct iso_scan
   struct timespec time; /* CLOCK_REALTIME when the scan started */
   char kernel[128];
   long viewer_uid;
+  uint64_t viewer_pidns; /* inode of the pid namespace the scan's /proc shows, 0 if unknown */
   uint64_t viewer_cap_eff;
   char sysroot[256];         /* "" for the live host */
   unsigned sources;          /* SRC_* */
@@ -151,7 +153,9 @@ enum
   COLLECT_RELATIONS = 1 << 3, /* parent, owner, ns id, owner uid; adds ancestors */
   COLLECT_NETNSID = 1 << 4,   /* rtnetlink NETNSID for every net namespace */
   COLLECT_CMDLINE = 1 << 5,   /* every process's command line */
-  COLLECT_ALL = COLLECT_TASKS | COLLECT_FDS | COLLECT_MOUNTS | COLLECT_RELATIONS | COLLECT_CMDLINE,
+  COLLECT_STATUS = 1 << 6,    /* every process's status (uids, NSpid, caps, seccomp...); without
+                                 it the uid comes from the owner of /proc/PID */
+  COLLECT_ALL = COLLECT_TASKS | COLLECT_FDS | COLLECT_MOUNTS | COLLECT_RELATIONS | COLLECT_CMDLINE | COLLECT_STATUS,
 };
 
 struct iso_collect_opts

@@ -35,7 +35,9 @@ char *proc_cmdline_join (const char *buf, size_t len);
    ns links, threads and fds as FLAGS ask). */
 void proc_collect_all (struct iso_model *m, int procfd, unsigned flags);
 
-/* Read a process's command line now (for the few processes a view shows). */
+/* Read a process's command line or status now, for the few processes a view
+   shows; nothing is read when the pid now belongs to another process. */
 void proc_load_cmdline (int procfd, struct iso_proc *p);
+void proc_load_status (int procfd, struct iso_proc *p);
 
 #endif

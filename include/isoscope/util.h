@@ -62,6 +62,18 @@ long util_read_buf_at (int dirfd, const char *path, char *buf, size_t size);
 int util_parse_u64 (const char *s, uint64_t *out);
 int util_parse_int (const char *s, int *out);
 
+/* Directory listing straight from getdents64 on an fd the caller owns
+   (cheaper than fdopendir, which adds fcntl and fstat calls per directory). */
+struct dirscan
+{
+  int fd;
+  long pos, len;
+  char buf[8192];
+};
+void dirscan_init (struct dirscan *d, int fd);
+/* The next entry name (not "." or ".."), or NULL at the end or on error. */
+const char *dirscan_next (struct dirscan *d);
+
 /* Growable string buffer. */
 struct strbuf
 {

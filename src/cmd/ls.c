@@ -375,9 +375,13 @@ cell_text (struct ls_ctx *c, int col, const struct iso_ns *ns, struct iso_proc *
     case COL_NTHREADS:
       return xasprintf ("%d", ns->nthreads);
     case COL_PIDNS_PID:
+      if (p && !p->nnspid)
+        proc_load_status (c->procfd, p);
       return p && p->nnspid > 0 ? xasprintf ("%d", (int)p->nspid[p->nnspid - 1]) : NULL;
     case COL_NSPIDS:
       {
+        if (p && !p->nnspid)
+          proc_load_status (c->procfd, p);
         if (!p || p->nnspid == 0)
           return NULL;
         struct strbuf b = { 0 };

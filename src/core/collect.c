@@ -62,6 +62,20 @@ iso_model_collect (struct iso_model **out, const struct iso_collect_opts *opts, 
       snprintf (m->scan.sysroot, sizeof m->scan.sysroot, "%.250s", sysroot);
     }
   scan_viewer (&m->scan);
+  if (sysroot)
+    flags |= COLLECT_STATUS;
+  else
+    {
+      char link[64];
+      enum ns_type t;
+      ssize_t n = readlink ("/proc/self/ns/pid", link, sizeof link - 1);
+      if (n > 0)
+        {
+          link[n] = '\0';
+          if (ns_parse_link (link, &t, &m->scan.viewer_pidns) < 0)
+            m->scan.viewer_pidns = 0;
+        }
+    }
 
   /* Every namespace lives on the one nsfs: learn its device from any of our links. */
   struct stat st;

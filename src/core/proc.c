@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int
@@ -238,14 +239,19 @@ is_gone_error (int e)
    a kernel without a type has no link).  Returns 0 when at least one link was
    read, else the errno of the failure. */
 static int
-read_ns_links (int nsdir, uint64_t inos[NS_TYPE_COUNT], uint64_t *pid_fc, uint64_t *time_fc)
+read_ns_links (int dirfd, const char *prefix, uint64_t inos[NS_TYPE_COUNT], uint64_t *pid_fc, uint64_t *time_fc)
 {
-  char buf[64];
+  char buf[64], path[64];
+  size_t plen = strlen (prefix);
+  if (plen > sizeof path - 24)
+    return ENAMETOOLONG;
+  memcpy (path, prefix, plen);
   int nread = 0, first_err = ENOENT;
   for (int t = 0; t < NS_TYPE_COUNT; t++)
     {
       inos[t] = 0;
-      ssize_t n = readlinkat (nsdir, ns_types[t].link, buf, sizeof buf - 1);
+      strcpy (path + plen, ns_types[t].link);
+      ssize_t n = readlinkat (dirfd, path, buf, sizeof buf - 1);
       enum ns_type ty;
       if (n < 0)
         {
@@ -266,7 +272,8 @@ read_ns_links (int nsdir, uint64_t inos[NS_TYPE_COUNT], uint64_t *pid_fc, uint64
       if (!fc[i])
         continue;
       *fc[i] = 0;
-      ssize_t n = readlinkat (nsdir, names[i], buf, sizeof buf - 1);
+      strcpy (path + plen, names[i]);
+      ssize_t n = readlinkat (dirfd, path, buf, sizeof buf - 1);
       enum ns_type ty;
       if (n <= 0)
         continue;
@@ -291,23 +298,19 @@ collect_tasks (struct iso_model *m, int piddir, struct iso_proc *p)
   cleanup_close int taskfd = openat (piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (taskfd < 0)
     return;
-  cleanup_dir DIR *d = fdopendir (taskfd);
-  if (!d)
-    return;
-  taskfd = -1;
-  struct dirent *de;
-  while ((de = readdir (d)))
+  struct dirscan d;
+  dirscan_init (&d, taskfd);
+  const char *name;
+  while ((name = dirscan_next (&d)))
     {
       int tid;
-      if (util_parse_int (de->d_name, &tid) < 0 || tid == p->pid)
+      if (util_parse_int (name, &tid) < 0 || tid == p->pid)
         continue;
-      char path[64];
-      snprintf (path, sizeof path, "%d/ns", tid);
-      cleanup_close int nsdir = openat (dirfd (d), path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (nsdir < 0)
-        continue;
+      char prefix[32];
+      snprintf (prefix, sizeof prefix, "%d/ns/", tid);
       uint64_t inos[NS_TYPE_COUNT];
-      read_ns_links (nsdir, inos, NULL, NULL);
+      if (read_ns_links (taskfd, prefix, inos, NULL, NULL) != 0)
+        continue;
       for (int t = 0; t < NS_TYPE_COUNT; t++)
         {
           if (!inos[t] || !p->ns[t] || inos[t] == p->ns[t]->ino)
@@ -334,17 +337,15 @@ collect_fds (struct iso_model *m, int piddir, struct iso_proc *p)
         p->errors |= PROC_ERR_DENIED;
       return;
     }
-  cleanup_dir DIR *d = fdopendir (fdfd);
-  if (!d)
-    return;
-  fdfd = -1;
-  struct dirent *de;
+  struct dirscan d;
+  dirscan_init (&d, fdfd);
+  const char *name;
   char buf[64];
-  while ((de = readdir (d)))
+  while ((name = dirscan_next (&d)))
     {
-      if (de->d_name[0] < '0' || de->d_name[0] > '9')
+      if (name[0] < '0' || name[0] > '9')
         continue;
-      ssize_t n = readlinkat (dirfd (d), de->d_name, buf, sizeof buf - 1);
+      ssize_t n = readlinkat (fdfd, name, buf, sizeof buf - 1);
       if (n <= 0 || buf[0] == '/')
         continue;
       buf[n] = '\0';
@@ -355,9 +356,25 @@ collect_fds (struct iso_model *m, int piddir, struct iso_proc *p)
       struct iso_ns *ns = iso_model_get_ns (m, t, ino, NULL);
       struct ns_holder *h = iso_ns_add_holder (ns, HOLDER_FD);
       h->pid = p->pid;
-      h->num = atoi (de->d_name);
-      set_open_path (ns, p->pid, "fd", de->d_name);
+      h->num = atoi (name);
+      set_open_path (ns, p->pid, "fd", name);
     }
+}
+
+/* Read and parse PIDDIR/status into P.  0, or -ENOENT when the process is gone. */
+static int
+read_status (int piddir, struct iso_proc *p)
+{
+  char sbuf[8192];
+  long n = util_read_buf_at (piddir, "status", sbuf, sizeof sbuf);
+  p->status_read = true;
+  if (n >= 0)
+    proc_parse_status (sbuf, p);
+  else if (is_gone_error ((int)-n))
+    return -ENOENT;
+  else if (is_access_error ((int)-n))
+    p->errors |= PROC_ERR_DENIED;
+  return 0;
 }
 
 /* Read one process.  Returns false when it vanished (and was removed). */
@@ -389,18 +406,8 @@ collect_one (struct iso_model *m, int procfd, pid_t pid, unsigned flags)
   p->nthreads = st.nthreads > 0 ? (int)st.nthreads : 1;
   snprintf (p->comm, sizeof p->comm, "%s", st.comm);
 
-  char sbuf[8192];
-  n = util_read_buf_at (piddir, "status", sbuf, sizeof sbuf);
-  if (n >= 0)
-    proc_parse_status (sbuf, p);
-  else if (is_gone_error ((int)-n))
-    goto vanished;
-  else if (is_access_error ((int)-n))
-    p->errors |= PROC_ERR_DENIED;
-
-  cleanup_close int nsdir = openat (piddir, "ns", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   uint64_t inos[NS_TYPE_COUNT] = { 0 }, pid_fc = 0, time_fc = 0;
-  int e = nsdir >= 0 ? read_ns_links (nsdir, inos, &pid_fc, &time_fc) : errno;
+  int e = read_ns_links (piddir, "ns/", inos, &pid_fc, &time_fc);
   if (e)
     {
       p->ns_errno = e;
@@ -413,6 +420,31 @@ collect_one (struct iso_model *m, int procfd, pid_t pid, unsigned flags)
             goto vanished;
         }
     }
+  /* status is the costliest small file: read it when asked; otherwise the owner
+     of /proc/PID gives the uid (as lsns reads it), and a process in our own pid
+     namespace needs no pid translation.  proc_load_status() fills the rest later
+     for the few processes a view shows. */
+  if (flags & COLLECT_STATUS)
+    {
+      if (read_status (piddir, p) == -ENOENT)
+        goto vanished;
+    }
+  else
+    {
+      struct stat sb;
+      if (fstat (piddir, &sb) == 0)
+        {
+          p->uid = p->euid = (long)sb.st_uid;
+          p->gid = p->egid = (long)sb.st_gid;
+        }
+      if (inos[NS_PID] && inos[NS_PID] == m->scan.viewer_pidns)
+        {
+          p->nspid = xmalloc (sizeof *p->nspid);
+          p->nspid[0] = pid;
+          p->nnspid = 1;
+        }
+    }
+
   for (int t = 0; t < NS_TYPE_COUNT; t++)
     {
       if (!inos[t])
@@ -480,20 +512,16 @@ vanished:
 void
 proc_collect_all (struct iso_model *m, int procfd, unsigned flags)
 {
-  int dfd = openat (procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int dfd = openat (procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd < 0)
     return;
-  cleanup_dir DIR *d = fdopendir (dfd);
-  if (!d)
-    {
-      close (dfd);
-      return;
-    }
-  struct dirent *de;
-  while ((de = readdir (d)))
+  struct dirscan d;
+  dirscan_init (&d, dfd);
+  const char *name;
+  while ((name = dirscan_next (&d)))
     {
       int pid;
-      if (de->d_name[0] < '1' || de->d_name[0] > '9' || util_parse_int (de->d_name, &pid) < 0)
+      if (name[0] < '1' || name[0] > '9' || util_parse_int (name, &pid) < 0)
         continue;
       collect_one (m, procfd, (pid_t)pid, flags);
     }
@@ -507,22 +535,34 @@ proc_collect_all (struct iso_model *m, int procfd, unsigned flags)
       }
 }
 
+/* Open /proc/PID for P, but only if it is still the process we scanned. */
+static int
+open_same_process (int procfd, const struct iso_proc *p)
+{
+  char name[16];
+  snprintf (name, sizeof name, "%d", (int)p->pid);
+  int piddir = openat (procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (piddir < 0)
+    return -1;
+  char buf[4096];
+  struct proc_stat st;
+  if (util_read_buf_at (piddir, "stat", buf, sizeof buf) < 0 || proc_parse_stat (buf, &st) < 0
+      || st.start_time != p->start_time)
+    {
+      close (piddir);
+      return -1;
+    }
+  return piddir;
+}
+
 void
 proc_load_cmdline (int procfd, struct iso_proc *p)
 {
   if (p->cmdline_read)
     return;
   p->cmdline_read = true;
-  char name[16];
-  snprintf (name, sizeof name, "%d", (int)p->pid);
-  cleanup_close int piddir = openat (procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int piddir = open_same_process (procfd, p);
   if (piddir < 0)
-    return;
-  /* The pid must still be the process we scanned. */
-  char buf[4096];
-  struct proc_stat st;
-  if (util_read_buf_at (piddir, "stat", buf, sizeof buf) < 0 || proc_parse_stat (buf, &st) < 0
-      || st.start_time != p->start_time)
     return;
   char *cl;
   long len = util_read_file_at (piddir, "cmdline", &cl);
@@ -531,4 +571,15 @@ proc_load_cmdline (int procfd, struct iso_proc *p)
       p->cmdline = proc_cmdline_join (cl, (size_t)len);
       free (cl);
     }
+}
+
+void
+proc_load_status (int procfd, struct iso_proc *p)
+{
+  if (p->status_read)
+    return;
+  p->status_read = true;
+  cleanup_close int piddir = open_same_process (procfd, p);
+  if (piddir >= 0)
+    read_status (piddir, p);
 }

@@ -8,6 +8,7 @@
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static void __attribute__ ((noreturn)) oom (void)
@@ -268,4 +269,41 @@ util_user_name (unsigned uid)
   user_cache[user_cache_len].uid = uid;
   user_cache[user_cache_len].name = pw ? xstrdup (pw->pw_name) : xasprintf ("%u", uid);
   return user_cache[user_cache_len++].name;
+}
+
+struct linux_dirent64
+{
+  uint64_t d_ino;
+  int64_t d_off;
+  unsigned short d_reclen;
+  unsigned char d_type;
+  char d_name[];
+};
+
+void
+dirscan_init (struct dirscan *d, int fd)
+{
+  d->fd = fd;
+  d->pos = d->len = 0;
+}
+
+const char *
+dirscan_next (struct dirscan *d)
+{
+  for (;;)
+    {
+      if (d->pos >= d->len)
+        {
+          long n = syscall (SYS_getdents64, d->fd, d->buf, sizeof d->buf);
+          if (n <= 0)
+            return NULL;
+          d->len = n;
+          d->pos = 0;
+        }
+      struct linux_dirent64 *e = (struct linux_dirent64 *)(d->buf + d->pos);
+      d->pos += e->d_reclen;
+      if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+        continue;
+      return e->d_name;
+    }
 }

@@ -28,7 +28,7 @@ BUILDDIR := build
 endif
 
 CORE_SRCS := $(wildcard src/core/*.c)
-CMD_SRCS := $(wildcard src/cmd/*.c) $(wildcard src/out/*.c)
+CMD_SRCS := $(wildcard src/cmd/*.c) $(wildcard src/out/*.c) $(wildcard src/exec/*.c)
 SRCS := src/main.c src/cli.c $(CORE_SRCS) $(CMD_SRCS)
 OBJS := $(SRCS:%.c=$(BUILDDIR)/%.o)
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILDDIR)/%.o)

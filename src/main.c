@@ -10,6 +10,7 @@
 
 const struct iso_command iso_commands[] = {
   { "ls", cmd_ls, "list namespaces (an lsns superset)", ls_opts },
+  { "enter", cmd_enter, "run a command in a target's namespaces (an nsenter superset)", enter_opts },
   { NULL, NULL, NULL, NULL },
 };
 

@@ -68,6 +68,8 @@ extern const struct iso_command iso_commands[];
 
 int cmd_ls (int argc, char **argv);
 extern const struct cli_opt ls_opts[];
+int cmd_enter (int argc, char **argv);
+extern const struct cli_opt enter_opts[];
 
 #define ISOSCOPE_VERSION "0.1.0"
 

@@ -36,6 +36,11 @@ void ns_collect_relations (struct iso_model *m, int procfd, bool netnsid);
 /* Read the 64-bit id, parent, owner and owner uid of an open nsfs fd into NS. */
 void ns_read_relations_fd (struct iso_ns *ns, int fd);
 
+/* The chain of user namespaces that own the namespace open at NSFD, innermost
+   first, e.g. "user:[4026532246] (created by uid 1000) <- user:[4026531837] (the
+   initial user namespace)"; NULL when unknown.  Caller frees. */
+char *ns_owner_chain (int nsfd);
+
 /* NETNSID of the net namespace open at FD, as seen from the caller's netns. */
 int ns_get_netnsid (int nlfd, int fd);
 

@@ -332,3 +332,28 @@ ns_get_netnsid (int nlfd, int fd)
     }
   return NETNSID_UNKNOWN;
 }
+
+char *
+ns_owner_chain (int nsfd)
+{
+  struct strbuf b = { 0 };
+  int fd = ioctl (nsfd, ISO_NS_GET_USERNS);
+  for (int depth = 0; fd >= 0 && depth < 33; depth++)
+    {
+      uid_t uid;
+      long owner = ioctl (fd, ISO_NS_GET_OWNER_UID, &uid) == 0 ? (long)uid : -1;
+      if (b.len)
+        strbuf_puts (&b, " <- ");
+      strbuf_printf (&b, "user:[%llu]", (unsigned long long)fd_ino (fd));
+      if (fd_ino (fd) == ISO_USER_NS_INIT_INO)
+        strbuf_puts (&b, " (the initial user namespace)");
+      else if (owner >= 0)
+        strbuf_printf (&b, " (created by uid %ld)", owner);
+      int parent = ioctl (fd, ISO_NS_GET_PARENT);
+      close (fd);
+      fd = parent;
+    }
+  if (fd >= 0)
+    close (fd);
+  return b.len ? strbuf_steal (&b) : NULL;
+}

@@ -295,7 +295,7 @@ on_up_exit() {
 
 count_up() {
 	# Sum the processes currently in every container cgroup of one hierarchy.
-	cat "$@" 2>/dev/null | wc -l
+	{ cat "$@" 2>/dev/null || true; } | wc -l
 }
 
 cmd_up() {

@@ -30,10 +30,17 @@ count_opts (const struct cli_opt *o)
 void
 cli_parser_init (struct cli_parser *p, const struct cli_opt *opts)
 {
+  cli_parser_init_ex (p, opts, false);
+}
+
+void
+cli_parser_init_ex (struct cli_parser *p, const struct cli_opt *opts, bool stop_at_arg)
+{
   size_t n = count_opts (opts), g = count_opts (cli_global_opts);
   p->longopts = xcalloc (n + g + 1, sizeof *p->longopts);
   struct strbuf s = { 0 };
-  strbuf_puts (&s, "+");
+  if (stop_at_arg)
+    strbuf_puts (&s, "+");
   const struct cli_opt *tables[] = { opts, cli_global_opts };
   size_t k = 0;
   for (size_t t = 0; t < 2; t++)

@@ -10,6 +10,7 @@
 
 const struct iso_command iso_commands[] = {
   { "ls", cmd_ls, "list namespaces (an lsns superset)", ls_opts },
+  { "cgroups", cmd_cgroups, "the cgroup tree with limits, usage, rates, pressure and containers", cgroups_opts },
   { "enter", cmd_enter, "run a command in a target's namespaces (an nsenter superset)", enter_opts },
   { NULL, NULL, NULL, NULL },
 };
@@ -70,7 +71,7 @@ main (int argc, char **argv)
   if (getenv ("NO_COLOR"))
     iso_global.no_color = true;
   cleanup_parser struct cli_parser p;
-  cli_parser_init (&p, NULL);
+  cli_parser_init_ex (&p, NULL, true);
   int c;
   while ((c = cli_getopt (&p, argc, argv)) != -1)
     {

@@ -44,6 +44,8 @@ struct cli_parser
   char *shortopts;
 };
 void cli_parser_init (struct cli_parser *p, const struct cli_opt *opts);
+/* STOP_AT_ARG: options end at the first non-option (for a command line that follows). */
+void cli_parser_init_ex (struct cli_parser *p, const struct cli_opt *opts, bool stop_at_arg);
 void cli_parser_free (struct cli_parser *p);
 #define cleanup_parser __attribute__ ((cleanup (cli_parser_free)))
 int cli_getopt (struct cli_parser *p, int argc, char **argv);
@@ -70,6 +72,8 @@ int cmd_ls (int argc, char **argv);
 extern const struct cli_opt ls_opts[];
 int cmd_enter (int argc, char **argv);
 extern const struct cli_opt enter_opts[];
+int cmd_cgroups (int argc, char **argv);
+extern const struct cli_opt cgroups_opts[];
 
 #define ISOSCOPE_VERSION "0.1.0"
 

@@ -45,6 +45,8 @@ struct ns_holder
 };
 
 struct iso_proc;
+struct iso_cgroup;
+struct iso_container;
 
 /* A namespace, keyed by (dev, ino). */
 struct iso_ns
@@ -99,8 +101,13 @@ struct iso_proc
   int seccomp_filters; /* -1 unknown */
   struct iso_ns *ns[NS_TYPE_COUNT];
   struct iso_ns *pid_for_children, *time_for_children;
-  unsigned errors; /* PROC_ERR_* */
-  int ns_errno;    /* why ns links could not be read, 0 if they could */
+  char *cgroup_text;       /* /proc/PID/cgroup as read (owned), NULL when not read */
+  const char *cgroup_path; /* the path in the primary hierarchy (points into cgroup_text) */
+  struct iso_cgroup *
+      *cgroups; /* by hierarchy index of the model's cg tree; NULL entries when not found (owned array) */
+  struct iso_container *container; /* owned by the model, or NULL */
+  unsigned errors;                 /* PROC_ERR_* */
+  int ns_errno;                    /* why ns links could not be read, 0 if they could */
   struct iso_proc *parent;
 };
 
@@ -114,6 +121,7 @@ enum
   SRC_RELATIONS = 1 << 4,
   SRC_NSID = 1 << 5,
   SRC_NETNSID = 1 << 6,
+  SRC_CGROUPS = 1 << 7,
 };
 
 struct iso_scan
@@ -131,9 +139,16 @@ struct iso_scan
   double cpu_seconds;        /* CPU the scan itself took */
 };
 
+struct cg_tree;
+struct iso_container;
+struct iso_cgroup;
+
 struct iso_model
 {
   struct iso_scan scan;
+  struct cg_tree *cg; /* cgroup hierarchies, when collected */
+  struct iso_container **containers;
+  size_t ncontainers;
   struct iso_proc **procs; /* sorted by pid */
   size_t nprocs;
   struct iso_ns **ns; /* sorted by inode */
@@ -155,7 +170,9 @@ enum
   COLLECT_CMDLINE = 1 << 5,   /* every process's command line */
   COLLECT_STATUS = 1 << 6,    /* every process's status (uids, NSpid, caps, seccomp...); without
                                  it the uid comes from the owner of /proc/PID */
-  COLLECT_ALL = COLLECT_TASKS | COLLECT_FDS | COLLECT_MOUNTS | COLLECT_RELATIONS | COLLECT_CMDLINE | COLLECT_STATUS,
+  COLLECT_CGROUPS = 1 << 7,   /* the cgroup tree, every process's cgroups and containers */
+  COLLECT_ALL = COLLECT_TASKS | COLLECT_FDS | COLLECT_MOUNTS | COLLECT_RELATIONS | COLLECT_CMDLINE | COLLECT_STATUS
+                | COLLECT_CGROUPS,
 };
 
 struct iso_collect_opts
@@ -173,6 +190,9 @@ void iso_model_free (struct iso_model *m);
 
 struct iso_proc *iso_model_find_proc (const struct iso_model *m, pid_t pid);
 struct iso_ns *iso_model_find_ns (const struct iso_model *m, uint64_t ino);
+
+/* The container with this engine and id, added to the model if new. */
+struct iso_container *iso_model_intern_container (struct iso_model *m, const struct iso_container *c);
 
 /* Model construction (used by collectors). */
 struct iso_model *iso_model_new (void);

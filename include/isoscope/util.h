@@ -68,6 +68,7 @@ struct dirscan
 {
   int fd;
   long pos, len;
+  unsigned char type; /* d_type of the entry dirscan_next returned last (DT_UNKNOWN when not known) */
   char buf[8192];
 };
 void dirscan_init (struct dirscan *d, int fd);

@@ -95,7 +95,7 @@ cmd_enter (int argc, char **argv)
   enter_plan_init (&p);
   cleanup_error iso_error_t err = NULL;
   cleanup_parser struct cli_parser parser;
-  cli_parser_init (&parser, enter_opts);
+  cli_parser_init_ex (&parser, enter_opts, true);
   const char *target = NULL;
   int opt, rc = ISO_EXIT_FAILURE;
   while ((opt = cli_getopt (&parser, argc, argv)) != -1)

@@ -2,6 +2,7 @@
 /* ls.c: `isoscope ls`, namespaces as a table, tree or JSON (an lsns superset). */
 #define _GNU_SOURCE
 #include "isoscope/cli.h"
+#include "isoscope/container.h"
 #include "isoscope/error.h"
 #include "isoscope/model.h"
 #include "isoscope/ns.h"
@@ -37,6 +38,8 @@ enum ls_col
   COL_PIDNS_PID,
   COL_NSPIDS,
   COL_OWNERUID,
+  COL_CGROUP,
+  COL_CONTAINER,
   COL_COUNT
 };
 
@@ -71,6 +74,9 @@ static const struct ls_column ls_columns[COL_COUNT] = {
   = { "PIDNS_PID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "the PID as seen inside its own pid namespace" },
   [COL_NSPIDS] = { "NSPIDS", 0, 0, SCOLS_JSON_STRING, "the PID in each nested pid namespace, outermost first" },
   [COL_OWNERUID] = { "OWNERUID", 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "UID that created the (owning) user namespace" },
+  [COL_CGROUP]
+  = { "CGROUP", 0, SCOLS_FL_TRUNC, SCOLS_JSON_STRING, "cgroup of the PID (v2 path, else its memory cgroup)" },
+  [COL_CONTAINER] = { "CONTAINER", 0, 0, SCOLS_JSON_STRING, "container of the PID, engine:id, from its cgroup path" },
 };
 
 enum ls_tree
@@ -394,6 +400,10 @@ cell_text (struct ls_ctx *c, int col, const struct iso_ns *ns, struct iso_proc *
         long uid = owner_uid (m, ns);
         return uid >= 0 ? xasprintf ("%ld", uid) : NULL;
       }
+    case COL_CGROUP:
+      return p && p->cgroup_path ? xstrdup (p->cgroup_path) : NULL;
+    case COL_CONTAINER:
+      return p && p->container ? xasprintf ("%s:%s", p->container->engine, p->container->short_id) : NULL;
     case COL_COUNT:
       break;
     }
@@ -748,6 +758,8 @@ cmd_ls (int argc, char **argv)
   unsigned flags = COLLECT_TASKS | COLLECT_FDS | COLLECT_MOUNTS | COLLECT_RELATIONS;
   if (has_column (&c, COL_NETNSID))
     flags |= COLLECT_NETNSID;
+  if (has_column (&c, COL_CGROUP) || has_column (&c, COL_CONTAINER))
+    flags |= COLLECT_CGROUPS;
   struct iso_collect_opts o = { .sysroot = iso_global.sysroot, .flags = flags };
   if (iso_model_collect (&c.m, &o, &err) < 0)
     {

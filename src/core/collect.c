@@ -2,6 +2,7 @@
 /* collect.c: runs the collectors in order and fills the scan summary. */
 #define _GNU_SOURCE
 #include "isoscope/model.h"
+#include "isoscope/cgroup.h"
 #include "isoscope/ns.h"
 #include "isoscope/proc.h"
 #include "isoscope/util.h"
@@ -90,6 +91,16 @@ iso_model_collect (struct iso_model **out, const struct iso_collect_opts *opts, 
         }
     }
 
+  if (flags & COLLECT_CGROUPS)
+    {
+      int r = cg_tree_collect (&m->cg, sysroot, err);
+      if (r < 0)
+        {
+          iso_model_free (m);
+          return r;
+        }
+      m->scan.sources |= SRC_CGROUPS;
+    }
   proc_collect_all (m, procfd, flags);
   m->scan.sources |= SRC_PROC;
   if (flags & COLLECT_TASKS)

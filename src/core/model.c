@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* model.c: the host model's storage, lookups and final ordering. */
 #include "isoscope/model.h"
+#include "isoscope/cgroup.h"
+#include "isoscope/container.h"
 #include "isoscope/util.h"
 
 #include <stdlib.h>
@@ -123,6 +125,8 @@ proc_free (struct iso_proc *p)
 {
   free (p->cmdline);
   free (p->nspid);
+  free (p->cgroup_text);
+  free (p->cgroups);
   free (p);
 }
 
@@ -145,6 +149,10 @@ iso_model_free (struct iso_model *m)
     proc_free (m->procs[i]);
   for (size_t i = 0; i < m->nns; i++)
     ns_free (m->ns[i]);
+  for (size_t i = 0; i < m->ncontainers; i++)
+    free (m->containers[i]);
+  free (m->containers);
+  cg_tree_free (m->cg);
   free (m->procs);
   free (m->ns);
   hash_free (m->proc_by_pid);
@@ -243,4 +251,17 @@ iso_model_finish (struct iso_model *m)
       struct iso_proc *p = m->procs[i];
       p->parent = p->ppid > 0 ? iso_model_find_proc (m, p->ppid) : NULL;
     }
+}
+
+struct iso_container *
+iso_model_intern_container (struct iso_model *m, const struct iso_container *c)
+{
+  for (size_t i = 0; i < m->ncontainers; i++)
+    if (strcmp (m->containers[i]->id, c->id) == 0 && strcmp (m->containers[i]->engine, c->engine) == 0)
+      return m->containers[i];
+  m->containers = xreallocarray (m->containers, m->ncontainers + 1, sizeof *m->containers);
+  struct iso_container *n = xmalloc (sizeof *n);
+  *n = *c;
+  m->containers[m->ncontainers++] = n;
+  return n;
 }

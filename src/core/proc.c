@@ -2,6 +2,8 @@
 /* proc.c: the /proc process collector: stat, status, ns links, threads and fds. */
 #define _GNU_SOURCE
 #include "isoscope/proc.h"
+#include "isoscope/cgroup.h"
+#include "isoscope/container.h"
 #include "isoscope/ns.h"
 #include "isoscope/util.h"
 
@@ -361,6 +363,63 @@ collect_fds (struct iso_model *m, int piddir, struct iso_proc *p)
     }
 }
 
+/* Read /proc/PID/cgroup, link P to its cgroup in every hierarchy, choose the
+   primary path and recognise its container. */
+static void
+proc_link_cgroups (struct iso_model *m, int piddir, struct iso_proc *p)
+{
+  const struct cg_tree *t = m->cg;
+  char *text;
+  long n = util_read_file_at (piddir, "cgroup", &text);
+  if (n < 0)
+    {
+      if (n == -EACCES || n == -EPERM)
+        p->errors |= PROC_ERR_DENIED;
+      return;
+    }
+  p->cgroup_text = text;
+  p->cgroups = xcalloc (t->nh ? t->nh : 1, sizeof *p->cgroups);
+  /* The text is split in place: cgroup_path points into it. */
+  const char *v2path = NULL, *memory = NULL, *named = NULL, *other = NULL;
+  bool found = false;
+  struct iso_container c;
+  for (char *line = text; line && *line;)
+    {
+      char *nl = strchr (line, '\n');
+      char *next = nl ? nl + 1 : NULL;
+      int id;
+      const char *ctrls, *path;
+      if (cg_parse_proc_line (line, &id, &ctrls, &path) == 0)
+        {
+          bool v2 = id == 0 && *ctrls == '\0';
+          struct cg_hierarchy *h = cg_tree_find_hierarchy (t, ctrls, v2);
+          if (h)
+            p->cgroups[h - t->h] = cg_tree_find (t, h, path);
+          if (v2)
+            v2path = path;
+          else if (strcmp (ctrls, "memory") == 0)
+            memory = path;
+          else if (strncmp (ctrls, "name=", 5) == 0)
+            named = path;
+          else if (!other && strcmp (path, "/") != 0)
+            other = path;
+          if (!found && container_from_path (path, &c))
+            {
+              found = true;
+              p->container = iso_model_intern_container (m, &c);
+            }
+        }
+      line = next;
+    }
+  bool v2_useful = v2path && (t->mode == CG_MODE_V2 || strcmp (v2path, "/") != 0);
+  p->cgroup_path = v2_useful                             ? v2path
+                   : memory && strcmp (memory, "/") != 0 ? memory
+                   : named && strcmp (named, "/") != 0   ? named
+                   : other                               ? other
+                   : v2path                              ? v2path
+                                                         : memory;
+}
+
 /* Read and parse PIDDIR/status into P.  0, or -ENOENT when the process is gone. */
 static int
 read_status (int piddir, struct iso_proc *p)
@@ -479,6 +538,8 @@ collect_one (struct iso_model *m, int procfd, pid_t pid, unsigned flags)
     collect_tasks (m, piddir, p);
   if (flags & COLLECT_FDS)
     collect_fds (m, piddir, p);
+  if ((flags & COLLECT_CGROUPS) && m->cg)
+    proc_link_cgroups (m, piddir, p);
   if (flags & COLLECT_CMDLINE)
     {
       char *cl;

@@ -1,0 +1,851 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* cgroups.c: `isoscope cgroups`, the cgroup tree or table with limits, usage, rates, pressure and containers. */
+#define _GNU_SOURCE
+#include "isoscope/cgroup.h"
+#include "isoscope/cli.h"
+#include "isoscope/container.h"
+#include "isoscope/error.h"
+#include "isoscope/util.h"
+
+#include <cJSON.h>
+#include <errno.h>
+#include <libsmartcols.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* One row: a cgroup path, merged across the hierarchies that have it (on v1 and
+   hybrid hosts each controller is its own tree with the same paths). */
+struct cg_row
+{
+  char *path;
+  struct iso_cgroup **per_h; /* by hierarchy index, NULL where the path does not exist */
+  struct cg_val f[CGF_COUNT];
+  int nprocs, nthreads, frozen, populated;
+  int subtree_procs; /* processes here and below */
+  struct cg_row *parent;
+  bool recreated; /* a hierarchy's inode changed between the two samples */
+  bool has_rates;
+  double cpu_pct, cpu_quota_pct, throttled_pct, io_rbps, io_wbps;
+  bool cpu_quota_known, throttled_known, io_known;
+  uint64_t oom_kill_delta;
+  bool oom_delta_known;
+  struct iso_container container;
+  bool has_container;
+  const char *cpuset_cpus;
+  unsigned errors;
+  struct libscols_line *line;
+  cJSON *json;
+};
+
+struct cg_view
+{
+  struct cg_tree *t;
+  struct cg_row **rows; /* sorted by path: parents before children */
+  size_t nrows;
+};
+
+/* ---- columns: the summary ones, then every kernel field by its JSON name ---- */
+
+enum cg_col
+{
+  CC_PATH,
+  CC_CONTAINER,
+  CC_TASKS,
+  CC_THREADS,
+  CC_CPU,
+  CC_CPUQ,
+  CC_MEM,
+  CC_WSET,
+  CC_MEMMAX,
+  CC_PIDS,
+  CC_PIDSMAX,
+  CC_THROTTLED,
+  CC_PSICPU,
+  CC_PSIMEM,
+  CC_PSIIO,
+  CC_OOMKILL,
+  CC_IORD,
+  CC_IOWR,
+  CC_CPUSET,
+  CC_FROZEN,
+  CC_FIELD0 /* then one per cg_field */
+};
+#define CC_COUNT (CC_FIELD0 + CGF_COUNT)
+
+struct cc_info
+{
+  const char *name;
+  double whint;
+  int flags;
+  const char *help;
+};
+
+static const struct cc_info cc_summary[CC_FIELD0] = {
+  [CC_PATH] = { "PATH", 0.3, SCOLS_FL_TREE | SCOLS_FL_NOEXTREMES, "cgroup path" },
+  [CC_CONTAINER] = { "CONTAINER", 0.1, SCOLS_FL_TRUNC, "container engine:short id (or pod) from the path" },
+  [CC_TASKS] = { "TASKS", 4, SCOLS_FL_RIGHT, "processes in the cgroup (cgroup.procs)" },
+  [CC_THREADS] = { "THREADS", 4, SCOLS_FL_RIGHT, "threads in the cgroup" },
+  [CC_CPU] = { "CPU%", 5, SCOLS_FL_RIGHT, "CPU use over --interval, 100 = one CPU" },
+  [CC_CPUQ] = { "CPUQ%", 5, SCOLS_FL_RIGHT, "CPU use as a share of the cgroup's CPU quota" },
+  [CC_MEM] = { "MEM", 6, SCOLS_FL_RIGHT, "memory in use, page cache included" },
+  [CC_WSET] = { "WSET", 6, SCOLS_FL_RIGHT, "working set: memory in use minus inactive page cache" },
+  [CC_MEMMAX] = { "MEMMAX", 6, SCOLS_FL_RIGHT, "memory limit" },
+  [CC_PIDS] = { "PIDS", 4, SCOLS_FL_RIGHT, "tasks counted by the pids controller" },
+  [CC_PIDSMAX] = { "PIDSMAX", 4, SCOLS_FL_RIGHT, "task limit" },
+  [CC_THROTTLED] = { "THR%", 4, SCOLS_FL_RIGHT, "share of CPU periods throttled over --interval" },
+  [CC_PSICPU] = { "PSI-CPU", 5, SCOLS_FL_RIGHT, "CPU pressure, some, avg10 (%)" },
+  [CC_PSIMEM] = { "PSI-MEM", 5, SCOLS_FL_RIGHT, "memory pressure, some, avg10 (%)" },
+  [CC_PSIIO] = { "PSI-IO", 5, SCOLS_FL_RIGHT, "IO pressure, some, avg10 (%)" },
+  [CC_OOMKILL] = { "OOMKILL", 4, SCOLS_FL_RIGHT, "processes killed by the OOM killer" },
+  [CC_IORD] = { "IO-RD/S", 6, SCOLS_FL_RIGHT, "bytes read per second over --interval" },
+  [CC_IOWR] = { "IO-WR/S", 6, SCOLS_FL_RIGHT, "bytes written per second over --interval" },
+  [CC_CPUSET] = { "CPUSET", 4, 0, "effective CPUs" },
+  [CC_FROZEN] = { "FROZEN", 3, 0, "frozen (yes/no)" },
+};
+
+static const char *
+cc_name (int col)
+{
+  return col < CC_FIELD0 ? cc_summary[col].name : cg_fields[col - CC_FIELD0].json;
+}
+
+static int
+cc_by_name (const char *name, size_t len)
+{
+  for (int i = 0; i < CC_COUNT; i++)
+    if (strlen (cc_name (i)) == len && strncasecmp (cc_name (i), name, len) == 0)
+      return i;
+  return -1;
+}
+
+enum
+{
+  OPT_DEPTH = OPT_GLOBAL_END,
+  OPT_INTERVAL,
+  OPT_CONTROLLER,
+  OPT_BYTES,
+};
+
+const struct cli_opt cgroups_opts[] = {
+  { "list", 'l', no_argument, NULL, "flat table instead of a tree" },
+  { "json", 'J', no_argument, NULL, "JSON output (every field, rates with --interval)" },
+  { "output", 'o', required_argument, "<list>", "columns to show (+LIST appends)" },
+  { "list-columns", 'H', no_argument, NULL, "list the available columns" },
+  { "noheadings", 'n', no_argument, NULL, "don't print headings" },
+  { "raw", 'r', no_argument, NULL, "use the raw output format" },
+  { "all", 'a', no_argument, NULL, "include cgroups without processes in their subtree" },
+  { "depth", OPT_DEPTH, required_argument, "<n>", "show cgroups at most N levels below the root" },
+  { "controller", OPT_CONTROLLER, required_argument, "<name>",
+    "only the hierarchy of this controller (memory, cpu, pids...)" },
+  { "interval", OPT_INTERVAL, required_argument, "<seconds>", "take two samples this far apart and show rates" },
+  { "bytes", 'b', no_argument, NULL, "print sizes in bytes" },
+  { NULL, 0, 0, NULL, NULL },
+};
+
+static void
+usage (FILE *out)
+{
+  fputs ("Usage:\n isoscope cgroups [options] [<path>]\n\n"
+         "Show the cgroup tree with limits, usage, pressure and the containers found in it.\n"
+         "On v1 and hybrid hosts every controller hierarchy is read and rows with the same\n"
+         "path are merged.  <path> limits the output to that subtree.\n",
+         out);
+  cli_print_options (out, cgroups_opts);
+  fputs ("\nAvailable output columns (the lower-case ones are the kernel's values):\n", out);
+  for (int i = 0; i < CC_COUNT; i++)
+    fprintf (out, " %26s  %s\n", cc_name (i), i < CC_FIELD0 ? cc_summary[i].help : cg_fields[i - CC_FIELD0].help);
+  fputs ("\nExit status: 0 success, 1 bad usage or failure, 2 the path was not found.\n"
+         "For more details see isoscope-cgroups(1).\n",
+         out);
+}
+
+/* ---- building rows ---- */
+
+static int
+cmp_rows (const void *a, const void *b)
+{
+  const struct cg_row *x = *(struct cg_row *const *)a, *y = *(struct cg_row *const *)b;
+  /* Sort by path components so that "/a/b" follows "/a" before "/a-b". */
+  const char *p = x->path, *q = y->path;
+  while (*p && *p == *q)
+    p++, q++;
+  int cp = *p == '/' ? 1 : (unsigned char)*p + 1, cq = *q == '/' ? 1 : (unsigned char)*q + 1;
+  if (!*p)
+    cp = 0;
+  if (!*q)
+    cq = 0;
+  return cp - cq;
+}
+
+static struct cg_row *
+find_row (struct cg_view *v, const char *path)
+{
+  size_t lo = 0, hi = v->nrows;
+  struct cg_row key = { .path = (char *)path }, *kp = &key;
+  while (lo < hi)
+    {
+      size_t mid = (lo + hi) / 2;
+      int c = cmp_rows (&v->rows[mid], &kp);
+      if (c == 0)
+        return v->rows[mid];
+      if (c < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return NULL;
+}
+
+/* The hierarchies in the order their values are preferred: v1 controllers first on
+   hybrid hosts (the unified tree there has only core files), then cgroup2. */
+static void
+merge_row (struct cg_view *v, struct cg_row *r)
+{
+  r->nprocs = r->nthreads = r->frozen = r->populated = -1;
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t i = 0; i < v->t->nh; i++)
+      {
+        struct iso_cgroup *cg = r->per_h[i];
+        if (!cg || cg->h->v2 != (pass == 1))
+          continue;
+        for (int f = 0; f < CGF_COUNT; f++)
+          if (r->f[f].state == CGV_ABSENT && cg->f[f].state != CGV_ABSENT)
+            r->f[f] = cg->f[f];
+        if (cg->nprocs > r->nprocs)
+          r->nprocs = cg->nprocs;
+        if (cg->nthreads > r->nthreads)
+          r->nthreads = cg->nthreads;
+        if (r->frozen < 0)
+          r->frozen = cg->frozen;
+        if (r->populated < 0)
+          r->populated = cg->populated;
+        if (!r->cpuset_cpus)
+          r->cpuset_cpus = cg->cpuset_cpus;
+        r->errors |= cg->errors;
+      }
+  /* The working set again, from the merged values (they may come from two files). */
+  struct cg_val *cur = &r->f[CGF_MEMORY_CURRENT], *in = &r->f[CGF_MEMORY_STAT_INACTIVE_FILE];
+  if (cur->state == CGV_SET && in->state == CGV_SET)
+    r->f[CGF_MEMORY_WORKING_SET] = (struct cg_val){ .state = CGV_SET, .v = cur->v > in->v ? cur->v - in->v : 0 };
+  r->has_container = container_from_path (r->path, &r->container);
+}
+
+static void
+view_free (struct cg_view *v)
+{
+  for (size_t i = 0; i < v->nrows; i++)
+    {
+      free (v->rows[i]->path);
+      free (v->rows[i]->per_h);
+      free (v->rows[i]);
+    }
+  free (v->rows);
+  cg_tree_free (v->t);
+  memset (v, 0, sizeof *v);
+}
+
+static int
+view_build (struct cg_view *v, const char *controller, iso_error_t *err)
+{
+  int r = cg_tree_collect (&v->t, iso_global.sysroot, err);
+  if (r < 0)
+    return r;
+  if (v->t->mode == CG_MODE_NONE)
+    return iso_make_error (err, ENOENT, "no cgroup filesystem under %s", v->t->root);
+  bool any = false;
+  for (size_t i = 0; i < v->t->nall; i++)
+    {
+      struct iso_cgroup *cg = v->t->all[i];
+      if (controller
+          && !(strcmp (cg->h->name, controller) == 0 || strstr (cg->h->controllers, controller)
+               || (cg->h->v2 && strcmp (controller, "unified") == 0)))
+        continue;
+      any = true;
+      struct cg_row *row = find_row (v, cg->path);
+      if (!row)
+        {
+          row = xzalloc (sizeof *row);
+          row->path = xstrdup (cg->path);
+          row->per_h = xcalloc (v->t->nh, sizeof *row->per_h);
+          v->rows = xreallocarray (v->rows, v->nrows + 1, sizeof *v->rows);
+          /* Insert in order (the walk gives each hierarchy in order; merging needs a search). */
+          size_t at = v->nrows;
+          while (at > 0 && cmp_rows (&v->rows[at - 1], &row) > 0)
+            at--;
+          memmove (v->rows + at + 1, v->rows + at, (v->nrows - at) * sizeof *v->rows);
+          v->rows[at] = row;
+          v->nrows++;
+        }
+      row->per_h[cg->h - v->t->h] = cg;
+    }
+  if (controller && !any)
+    return iso_make_error (err, ENOENT, "no hierarchy with the controller '%s'", controller);
+  for (size_t i = 0; i < v->nrows; i++)
+    {
+      struct cg_row *row = v->rows[i];
+      merge_row (v, row);
+      if (strcmp (row->path, "/") != 0)
+        {
+          cleanup_free char *dir = xstrdup (row->path);
+          char *slash = strrchr (dir, '/');
+          if (slash == dir)
+            slash[1] = '\0';
+          else
+            *slash = '\0';
+          row->parent = find_row (v, dir);
+        }
+    }
+  /* Processes in each subtree, children before parents (reverse path order). */
+  for (size_t i = v->nrows; i-- > 0;)
+    {
+      struct cg_row *row = v->rows[i];
+      row->subtree_procs += row->nprocs > 0 ? row->nprocs : 0;
+      if (row->parent)
+        row->parent->subtree_procs += row->subtree_procs;
+    }
+  return 0;
+}
+
+/* Rates between two samples of the same rows, only where every hierarchy's cgroup kept its inode. */
+static void
+view_rates (struct cg_view *now, struct cg_view *before, double seconds)
+{
+  for (size_t i = 0; i < now->nrows; i++)
+    {
+      struct cg_row *r = now->rows[i];
+      struct cg_row *o = find_row (before, r->path);
+      if (!o)
+        continue;
+      for (size_t h = 0; h < now->t->nh; h++)
+        if (r->per_h[h] && o->per_h[h] && r->per_h[h]->ino != o->per_h[h]->ino)
+          r->recreated = true;
+      if (r->recreated || seconds <= 0)
+        continue;
+      r->has_rates = true;
+      const struct cg_val *u1 = &r->f[CGF_CPU_STAT_USAGE_USEC], *u0 = &o->f[CGF_CPU_STAT_USAGE_USEC];
+      if (u1->state == CGV_SET && u0->state == CGV_SET && u1->v >= u0->v)
+        {
+          double used = (double)(u1->v - u0->v) / 1e6;
+          r->cpu_pct = 100.0 * used / seconds;
+          const struct cg_val *q = &r->f[CGF_CPU_MAX_QUOTA_USEC], *p = &r->f[CGF_CPU_MAX_PERIOD_USEC];
+          if (q->state == CGV_SET && p->state == CGV_SET && p->v > 0 && q->v > 0)
+            {
+              r->cpu_quota_pct = r->cpu_pct / (100.0 * (double)q->v / (double)p->v) * 100.0;
+              r->cpu_quota_known = true;
+            }
+        }
+      else
+        r->has_rates = false;
+      const struct cg_val *np1 = &r->f[CGF_CPU_STAT_NR_PERIODS], *np0 = &o->f[CGF_CPU_STAT_NR_PERIODS];
+      const struct cg_val *nt1 = &r->f[CGF_CPU_STAT_NR_THROTTLED], *nt0 = &o->f[CGF_CPU_STAT_NR_THROTTLED];
+      if (np1->state == CGV_SET && np0->state == CGV_SET && nt1->state == CGV_SET && nt0->state == CGV_SET
+          && np1->v > np0->v && nt1->v >= nt0->v)
+        {
+          r->throttled_pct = 100.0 * (double)(nt1->v - nt0->v) / (double)(np1->v - np0->v);
+          r->throttled_known = true;
+        }
+      const struct cg_val *rb1 = &r->f[CGF_IO_STAT_RBYTES], *rb0 = &o->f[CGF_IO_STAT_RBYTES];
+      const struct cg_val *wb1 = &r->f[CGF_IO_STAT_WBYTES], *wb0 = &o->f[CGF_IO_STAT_WBYTES];
+      if (rb1->state == CGV_SET && rb0->state == CGV_SET && wb1->state == CGV_SET && wb0->state == CGV_SET
+          && rb1->v >= rb0->v && wb1->v >= wb0->v)
+        {
+          r->io_rbps = (double)(rb1->v - rb0->v) / seconds;
+          r->io_wbps = (double)(wb1->v - wb0->v) / seconds;
+          r->io_known = true;
+        }
+      const struct cg_val *k1 = &r->f[CGF_MEMORY_EVENTS_OOM_KILL], *k0 = &o->f[CGF_MEMORY_EVENTS_OOM_KILL];
+      if (k1->state == CGV_SET && k0->state == CGV_SET && k1->v >= k0->v)
+        {
+          r->oom_kill_delta = k1->v - k0->v;
+          r->oom_delta_known = true;
+        }
+    }
+}
+
+/* ---- output ---- */
+
+struct cg_ctx
+{
+  int cols[CC_COUNT * 2];
+  size_t ncols;
+  bool list, json, raw, noheadings, all, bytes, interval_set;
+  int depth; /* -1: no limit */
+  const char *subtree;
+  const char *controller;
+  double interval;
+};
+
+static char *
+human_bytes (uint64_t v, bool raw)
+{
+  if (raw)
+    return xasprintf ("%llu", (unsigned long long)v);
+  static const char units[] = "BKMGTPE";
+  double d = (double)v;
+  int u = 0;
+  while (d >= 1024 && u < 6)
+    {
+      d /= 1024;
+      u++;
+    }
+  if (u == 0)
+    return xasprintf ("%lluB", (unsigned long long)v);
+  return xasprintf (d < 10 ? "%.1f%c" : "%.0f%c", d, units[u]);
+}
+
+static char *
+val_text (const struct cg_val *v, enum cg_unit unit, bool raw)
+{
+  if (v->state == CGV_ABSENT)
+    return xstrdup ("-");
+  if (v->state == CGV_MAX)
+    return xstrdup ("max");
+  if (v->is_float || unit == CGU_PERCENT)
+    return xasprintf ("%llu.%02llu", (unsigned long long)(v->v / 100), (unsigned long long)(v->v % 100));
+  if (unit == CGU_BYTES)
+    return human_bytes (v->v, raw);
+  return xasprintf ("%llu", (unsigned long long)v->v);
+}
+
+static char *
+cell (const struct cg_ctx *c, const struct cg_row *r, int col)
+{
+  if (col >= CC_FIELD0)
+    {
+      const struct cg_field_info *fi = &cg_fields[col - CC_FIELD0];
+      return val_text (&r->f[col - CC_FIELD0], fi->unit, c->bytes || c->raw);
+    }
+  switch ((enum cg_col)col)
+    {
+    case CC_PATH:
+      {
+        if (c->list || !r->parent || !r->parent->line)
+          return xstrdup (r->path);
+        const char *base = strrchr (r->path, '/');
+        return xstrdup (base && base[1] ? base + 1 : r->path);
+      }
+    case CC_CONTAINER:
+      if (r->has_container)
+        return xasprintf ("%s:%s", r->container.engine, r->container.short_id);
+      if (r->container.pod_uid[0])
+        return xasprintf ("pod:%.8s", r->container.pod_uid);
+      return NULL;
+    case CC_TASKS:
+      return r->nprocs >= 0 ? xasprintf ("%d", r->nprocs) : xstrdup ("-");
+    case CC_THREADS:
+      return r->nthreads >= 0 ? xasprintf ("%d", r->nthreads) : xstrdup ("-");
+    case CC_CPU:
+      return r->has_rates ? xasprintf ("%.1f", r->cpu_pct) : xstrdup ("-");
+    case CC_CPUQ:
+      return r->cpu_quota_known ? xasprintf ("%.1f", r->cpu_quota_pct) : xstrdup ("-");
+    case CC_MEM:
+      return val_text (&r->f[CGF_MEMORY_CURRENT], CGU_BYTES, c->bytes || c->raw);
+    case CC_WSET:
+      return val_text (&r->f[CGF_MEMORY_WORKING_SET], CGU_BYTES, c->bytes || c->raw);
+    case CC_MEMMAX:
+      return val_text (&r->f[CGF_MEMORY_MAX], CGU_BYTES, c->bytes || c->raw);
+    case CC_PIDS:
+      return val_text (&r->f[CGF_PIDS_CURRENT], CGU_COUNT, true);
+    case CC_PIDSMAX:
+      return val_text (&r->f[CGF_PIDS_MAX], CGU_COUNT, true);
+    case CC_THROTTLED:
+      return r->throttled_known ? xasprintf ("%.1f", r->throttled_pct) : xstrdup ("-");
+    case CC_PSICPU:
+      return val_text (&r->f[CGF_PSI_CPU_SOME_AVG10], CGU_PERCENT, true);
+    case CC_PSIMEM:
+      return val_text (&r->f[CGF_PSI_MEMORY_SOME_AVG10], CGU_PERCENT, true);
+    case CC_PSIIO:
+      return val_text (&r->f[CGF_PSI_IO_SOME_AVG10], CGU_PERCENT, true);
+    case CC_OOMKILL:
+      return val_text (&r->f[CGF_MEMORY_EVENTS_OOM_KILL], CGU_COUNT, true);
+    case CC_IORD:
+      return r->io_known ? human_bytes ((uint64_t)llround (r->io_rbps), c->bytes || c->raw) : xstrdup ("-");
+    case CC_IOWR:
+      return r->io_known ? human_bytes ((uint64_t)llround (r->io_wbps), c->bytes || c->raw) : xstrdup ("-");
+    case CC_CPUSET:
+      return xstrdup (r->cpuset_cpus ? r->cpuset_cpus : "-");
+    case CC_FROZEN:
+      return xstrdup (r->frozen < 0 ? "-" : r->frozen ? "yes" : "no");
+    case CC_FIELD0:
+      break;
+    }
+  return NULL;
+}
+
+static int
+row_depth (const struct cg_row *r)
+{
+  if (strcmp (r->path, "/") == 0)
+    return 0;
+  int d = 0;
+  for (const char *s = r->path; *s; s++)
+    d += *s == '/';
+  return d;
+}
+
+static bool
+row_shown (const struct cg_ctx *c, const struct cg_row *r, const char *subtree)
+{
+  if (subtree && strcmp (subtree, "/") != 0)
+    {
+      size_t n = strlen (subtree);
+      if (strncmp (r->path, subtree, n) != 0 || (r->path[n] != '/' && r->path[n] != '\0'))
+        return false;
+    }
+  if (c->depth >= 0
+      && row_depth (r)
+                 - (subtree && strcmp (subtree, "/") ? row_depth (&(struct cg_row){ .path = (char *)subtree }) : 0)
+             > c->depth)
+    return false;
+  if (!c->all && r->subtree_procs == 0 && strcmp (r->path, "/") != 0 && !(subtree && strcmp (r->path, subtree) == 0))
+    return false;
+  return true;
+}
+
+static void
+json_u64 (cJSON *o, const char *key, uint64_t v)
+{
+  char buf[32];
+  snprintf (buf, sizeof buf, "%llu", (unsigned long long)v);
+  cJSON_AddItemToObject (o, key, cJSON_CreateRaw (buf));
+}
+
+static void
+json_double (cJSON *o, const char *key, double v)
+{
+  char buf[48];
+  snprintf (buf, sizeof buf, "%.2f", v);
+  cJSON_AddItemToObject (o, key, cJSON_CreateRaw (buf));
+}
+
+static cJSON *
+row_json (const struct cg_view *v, const struct cg_row *r)
+{
+  cJSON *o = cJSON_CreateObject ();
+  cJSON_AddStringToObject (o, "path", r->path);
+  cJSON *hier = cJSON_AddArrayToObject (o, "hierarchies");
+  for (size_t i = 0; i < v->t->nh; i++)
+    if (r->per_h[i])
+      {
+        cJSON *h = cJSON_CreateObject ();
+        cJSON_AddStringToObject (h, "name", v->t->h[i].v2 ? "cgroup2" : v->t->h[i].controllers);
+        json_u64 (h, "inode", r->per_h[i]->ino);
+        cJSON_AddItemToArray (hier, h);
+      }
+  if (r->has_container || r->container.pod_uid[0])
+    {
+      cJSON *ct = cJSON_AddObjectToObject (o, "container");
+      if (r->has_container)
+        {
+          cJSON_AddStringToObject (ct, "engine", r->container.engine);
+          cJSON_AddStringToObject (ct, "id", r->container.id);
+          cJSON_AddStringToObject (ct, "short_id", r->container.short_id);
+        }
+      if (r->container.pod_uid[0])
+        {
+          cJSON_AddStringToObject (ct, "pod_uid", r->container.pod_uid);
+          cJSON_AddStringToObject (ct, "qos", r->container.qos);
+        }
+    }
+  if (r->nprocs >= 0)
+    cJSON_AddNumberToObject (o, "tasks", r->nprocs);
+  if (r->nthreads >= 0)
+    cJSON_AddNumberToObject (o, "threads", r->nthreads);
+  if (r->populated >= 0)
+    cJSON_AddBoolToObject (o, "populated", r->populated);
+  if (r->frozen >= 0)
+    cJSON_AddBoolToObject (o, "frozen", r->frozen);
+  if (r->cpuset_cpus)
+    cJSON_AddStringToObject (o, "cpuset_cpus_effective", r->cpuset_cpus);
+  for (int f = 0; f < CGF_COUNT; f++)
+    {
+      const struct cg_val *val = &r->f[f];
+      if (val->state == CGV_ABSENT)
+        continue;
+      if (val->state == CGV_MAX)
+        cJSON_AddNullToObject (o, cg_fields[f].json);
+      else if (val->is_float)
+        json_double (o, cg_fields[f].json, (double)val->v / 100.0);
+      else
+        json_u64 (o, cg_fields[f].json, val->v);
+    }
+  if (r->recreated)
+    cJSON_AddBoolToObject (o, "recreated", 1);
+  if (r->has_rates)
+    {
+      json_double (o, "cpu_percent", r->cpu_pct);
+      if (r->cpu_quota_known)
+        json_double (o, "cpu_quota_percent", r->cpu_quota_pct);
+    }
+  if (r->throttled_known)
+    json_double (o, "throttled_percent", r->throttled_pct);
+  if (r->io_known)
+    {
+      json_double (o, "io_rbytes_per_sec", r->io_rbps);
+      json_double (o, "io_wbytes_per_sec", r->io_wbps);
+    }
+  if (r->oom_delta_known)
+    json_u64 (o, "memory_events_oom_kill_delta", r->oom_kill_delta);
+  if (r->errors)
+    {
+      cJSON *e = cJSON_AddArrayToObject (o, "errors");
+      if (r->errors & CGERR_DENIED)
+        cJSON_AddItemToArray (e, cJSON_CreateString ("denied"));
+      if (r->errors & CGERR_VANISHED)
+        cJSON_AddItemToArray (e, cJSON_CreateString ("vanished"));
+      if (r->errors & CGERR_THREADED)
+        cJSON_AddItemToArray (e, cJSON_CreateString ("threaded"));
+    }
+  return o;
+}
+
+static int
+print_json (const struct cg_ctx *c, struct cg_view *v, const char *subtree)
+{
+  cJSON *doc = cJSON_CreateObject ();
+  cJSON_AddStringToObject (doc, "mode", cg_mode_name (v->t->mode));
+  if (c->interval_set)
+    json_double (doc, "interval", c->interval);
+  cJSON *arr = cJSON_AddArrayToObject (doc, "cgroups");
+  for (size_t i = 0; i < v->nrows; i++)
+    {
+      struct cg_row *r = v->rows[i];
+      if (!row_shown (c, r, subtree))
+        continue;
+      r->json = row_json (v, r);
+      cJSON *parent = !c->list && r->parent && r->parent->json ? r->parent->json : NULL;
+      if (parent)
+        {
+          cJSON *kids = cJSON_GetObjectItem (parent, "children");
+          if (!kids)
+            kids = cJSON_AddArrayToObject (parent, "children");
+          cJSON_AddItemToArray (kids, r->json);
+        }
+      else
+        cJSON_AddItemToArray (arr, r->json);
+    }
+  char *s = cJSON_Print (doc);
+  puts (s);
+  free (s);
+  cJSON_Delete (doc);
+  return 0;
+}
+
+static int
+print_table (const struct cg_ctx *c, struct cg_view *v, const char *subtree)
+{
+  struct libscols_table *tb = scols_new_table ();
+  if (!tb)
+    return -ENOMEM;
+  scols_table_enable_raw (tb, c->raw);
+  scols_table_enable_noheadings (tb, c->noheadings);
+  for (size_t i = 0; i < c->ncols; i++)
+    {
+      int col = c->cols[i];
+      double whint = col < CC_FIELD0 ? cc_summary[col].whint : 6;
+      int flags = col < CC_FIELD0 ? cc_summary[col].flags : SCOLS_FL_RIGHT;
+      if (c->list || col != CC_PATH)
+        flags &= ~SCOLS_FL_TREE;
+      if (!scols_table_new_column (tb, cc_name (col), whint, flags))
+        {
+          scols_unref_table (tb);
+          return -ENOMEM;
+        }
+    }
+  for (size_t i = 0; i < v->nrows; i++)
+    {
+      struct cg_row *r = v->rows[i];
+      if (!row_shown (c, r, subtree))
+        continue;
+      struct libscols_line *parent = !c->list && r->parent ? r->parent->line : NULL;
+      r->line = scols_table_new_line (tb, parent);
+      if (!r->line)
+        continue;
+      for (size_t k = 0; k < c->ncols; k++)
+        {
+          char *s = cell (c, r, c->cols[k]);
+          if (s)
+            scols_line_refer_data (r->line, k, s);
+        }
+    }
+  scols_print_table (tb);
+  scols_unref_table (tb);
+  return 0;
+}
+
+static int
+parse_columns (struct cg_ctx *c, const char *arg, iso_error_t *err)
+{
+  if (*arg == '+')
+    arg++;
+  else
+    c->ncols = 0;
+  while (*arg)
+    {
+      size_t len = strcspn (arg, ",");
+      int id = cc_by_name (arg, len);
+      if (id < 0)
+        return iso_make_error (err, 0, "unknown column: %.*s", (int)len, arg);
+      if (c->ncols >= ARRAY_SIZE (c->cols))
+        return iso_make_error (err, 0, "too many columns");
+      c->cols[c->ncols++] = id;
+      arg += len;
+      if (*arg == ',')
+        arg++;
+    }
+  return 0;
+}
+
+static double
+monotonic_now (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int
+cmd_cgroups (int argc, char **argv)
+{
+  struct cg_ctx c = { .depth = -1 };
+  static const int defaults[] = { CC_PATH,   CC_CONTAINER, CC_TASKS,   CC_CPU,       CC_MEM,    CC_WSET,
+                                  CC_MEMMAX, CC_PIDS,      CC_PIDSMAX, CC_THROTTLED, CC_PSIMEM, CC_OOMKILL };
+  for (size_t i = 0; i < ARRAY_SIZE (defaults); i++)
+    c.cols[c.ncols++] = defaults[i];
+  const char *outarg = NULL;
+  cleanup_error iso_error_t err = NULL;
+  cleanup_parser struct cli_parser parser;
+  cli_parser_init (&parser, cgroups_opts);
+  int opt;
+  while ((opt = cli_getopt (&parser, argc, argv)) != -1)
+    {
+      if (cli_global_option (opt, optarg))
+        continue;
+      switch (opt)
+        {
+        case 'l':
+          c.list = true;
+          break;
+        case 'J':
+          c.json = true;
+          break;
+        case 'o':
+          outarg = optarg;
+          break;
+        case 'H':
+          for (int i = 0; i < CC_COUNT; i++)
+            printf ("%-26s %s\n", cc_name (i), i < CC_FIELD0 ? cc_summary[i].help : cg_fields[i - CC_FIELD0].help);
+          return ISO_EXIT_OK;
+        case 'n':
+          c.noheadings = true;
+          break;
+        case 'r':
+          c.raw = true;
+          break;
+        case 'a':
+          c.all = true;
+          break;
+        case 'b':
+          c.bytes = true;
+          break;
+        case OPT_DEPTH:
+          if (util_parse_int (optarg, &c.depth) < 0)
+            {
+              fprintf (stderr, "isoscope cgroups: invalid depth: '%s'\n", optarg);
+              return cli_try_help ("cgroups");
+            }
+          break;
+        case OPT_CONTROLLER:
+          c.controller = optarg;
+          break;
+        case OPT_INTERVAL:
+          {
+            char *end;
+            errno = 0;
+            c.interval = strtod (optarg, &end);
+            if (errno || *end || !(c.interval > 0) || c.interval > 3600)
+              {
+                fprintf (stderr, "isoscope cgroups: invalid interval: '%s' (seconds, 0 < N <= 3600)\n", optarg);
+                return cli_try_help ("cgroups");
+              }
+            c.interval_set = true;
+          }
+          break;
+        case 'h':
+          usage (stdout);
+          return ISO_EXIT_OK;
+        default:
+          return cli_try_help ("cgroups");
+        }
+    }
+  if (optind < argc)
+    c.subtree = argv[optind++];
+  if (optind < argc)
+    {
+      fprintf (stderr, "isoscope cgroups: unexpected argument: '%s'\n", argv[optind]);
+      return cli_try_help ("cgroups");
+    }
+  if (c.json && c.raw)
+    {
+      fprintf (stderr, "isoscope cgroups: -J and -r are mutually exclusive\n");
+      return cli_try_help ("cgroups");
+    }
+  if (outarg && parse_columns (&c, outarg, &err) < 0)
+    {
+      fprintf (stderr, "isoscope cgroups: %s\n", err->msg);
+      return cli_try_help ("cgroups");
+    }
+  /* A subtree may be given as a full path under the cgroup mount; keep the cgroup path. */
+  cleanup_free char *subtree = NULL;
+  if (c.subtree)
+    {
+      subtree = xstrdup (c.subtree);
+      size_t n = strlen (subtree);
+      while (n > 1 && subtree[n - 1] == '/')
+        subtree[--n] = '\0';
+      if (subtree[0] != '/')
+        {
+          fprintf (stderr, "isoscope cgroups: the path must start with '/': '%s'\n", c.subtree);
+          return cli_try_help ("cgroups");
+        }
+    }
+
+  struct cg_view before = { 0 }, now = { 0 };
+  double t0 = 0;
+  if (c.interval_set)
+    {
+      if (view_build (&before, c.controller, &err) < 0)
+        goto fail;
+      t0 = monotonic_now ();
+      struct timespec ts = { (time_t)c.interval, (long)((c.interval - (double)(time_t)c.interval) * 1e9) };
+      while (nanosleep (&ts, &ts) < 0 && errno == EINTR)
+        ;
+    }
+  if (view_build (&now, c.controller, &err) < 0)
+    goto fail;
+  if (c.interval_set)
+    view_rates (&now, &before, monotonic_now () - t0);
+  int rc = ISO_EXIT_OK;
+  if (subtree && !find_row (&now, subtree))
+    {
+      fprintf (stderr, "isoscope cgroups: no cgroup '%s' in any hierarchy\n", subtree);
+      rc = ISO_EXIT_NOT_FOUND;
+    }
+  else if ((c.json ? print_json (&c, &now, subtree) : print_table (&c, &now, subtree)) < 0)
+    rc = ISO_EXIT_FAILURE;
+  fflush (stdout);
+  if (rc == ISO_EXIT_OK && now.t->ndenied)
+    fprintf (stderr, "isoscope: %u cgroups could not be fully read (permission denied)\n", now.t->ndenied);
+  view_free (&before);
+  view_free (&now);
+  return rc;
+
+fail:
+  fprintf (stderr, "isoscope cgroups: %s\n", err->msg);
+  view_free (&before);
+  view_free (&now);
+  return ISO_EXIT_FAILURE;
+}

@@ -69,7 +69,7 @@ struct dirscan
   int fd;
   long pos, len;
   unsigned char type; /* d_type of the entry dirscan_next returned last (DT_UNKNOWN when not known) */
-  char buf[8192];
+  char buf[8192] __attribute__ ((aligned (8)));
 };
 void dirscan_init (struct dirscan *d, int fd);
 /* The next entry name (not "." or ".."), or NULL at the end or on error. */

@@ -47,6 +47,8 @@ struct ns_holder
 struct iso_proc;
 struct iso_cgroup;
 struct iso_container;
+struct iso_sec;
+struct iso_mntview;
 
 /* A namespace, keyed by (dev, ino). */
 struct iso_ns
@@ -67,7 +69,8 @@ struct iso_ns
   char *open_path;       /* a path through which it was opened or can be (owned) */
   struct ns_holder *holders;
   size_t nholders;
-  int open_errno; /* why it could not be opened, 0 when it could */
+  int open_errno;              /* why it could not be opened, 0 when it could */
+  struct iso_mntview *mntview; /* mount namespaces: the filesystem view (COLLECT_SECURITY), or NULL (owned) */
 };
 #define NETNSID_UNKNOWN (-1000)
 #define NETNSID_UNASSIGNED (-1)
@@ -106,6 +109,7 @@ struct iso_proc
   struct iso_cgroup *
       *cgroups; /* by hierarchy index of the model's cg tree; NULL entries when not found (owned array) */
   struct iso_container *container; /* owned by the model, or NULL */
+  struct iso_sec *sec;             /* security context (COLLECT_SECURITY), or NULL (owned) */
   unsigned errors;                 /* PROC_ERR_* */
   int ns_errno;                    /* why ns links could not be read, 0 if they could */
   struct iso_proc *parent;
@@ -171,8 +175,9 @@ enum
   COLLECT_STATUS = 1 << 6,    /* every process's status (uids, NSpid, caps, seccomp...); without
                                  it the uid comes from the owner of /proc/PID */
   COLLECT_CGROUPS = 1 << 7,   /* the cgroup tree, every process's cgroups and containers */
+  COLLECT_SECURITY = 1 << 8,  /* LSM label, id maps, root, file caps; mount views (implies STATUS) */
   COLLECT_ALL = COLLECT_TASKS | COLLECT_FDS | COLLECT_MOUNTS | COLLECT_RELATIONS | COLLECT_CMDLINE | COLLECT_STATUS
-                | COLLECT_CGROUPS,
+                | COLLECT_CGROUPS | COLLECT_SECURITY,
 };
 
 struct iso_collect_opts
@@ -193,6 +198,20 @@ struct iso_ns *iso_model_find_ns (const struct iso_model *m, uint64_t ino);
 
 /* The container with this engine and id, added to the model if new. */
 struct iso_container *iso_model_intern_container (struct iso_model *m, const struct iso_container *c);
+
+/* The host's namespace of TYPE: kthreadd's (pid 2, which never leaves the initial
+   namespaces) when it is visible, else the kernel's fixed initial inode.  Never pid 1's. */
+uint64_t iso_model_host_ns (const struct iso_model *m, enum ns_type type);
+/* Is P in the host's namespace of TYPE?  -1 when unknown. */
+int iso_proc_shares_host (const struct iso_model *m, const struct iso_proc *p, enum ns_type type);
+
+/* Resolve a TARGET (PID, PID:INODE, container id or name prefix, cgroup path) to
+   processes of the model.  *OUT (owned by the caller, sorted by pid) gets them and
+   *N their count; when TARGET names a container or cgroup every process in it
+   counts.  No match: status ESRCH; an ambiguous prefix: status EINVAL with the
+   candidates named. */
+int iso_model_select (const struct iso_model *m, const char *target, struct iso_proc ***out, size_t *n,
+                      iso_error_t *err);
 
 /* Model construction (used by collectors). */
 struct iso_model *iso_model_new (void);

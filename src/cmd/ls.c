@@ -6,6 +6,7 @@
 #include "isoscope/error.h"
 #include "isoscope/model.h"
 #include "isoscope/ns.h"
+#include "isoscope/out.h"
 #include "isoscope/proc.h"
 #include "isoscope/util.h"
 
@@ -43,17 +44,8 @@ enum ls_col
   COL_COUNT
 };
 
-struct ls_column
-{
-  const char *name;
-  double whint;
-  int flags;
-  int json_type;
-  const char *help;
-};
-
 /* The first thirteen are lsns's columns with lsns's JSON types. */
-static const struct ls_column ls_columns[COL_COUNT] = {
+static const struct out_column ls_columns[COL_COUNT] = {
   [COL_NS] = { "NS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "namespace identifier (inode number)" },
   [COL_TYPE] = { "TYPE", 5, 0, SCOLS_JSON_STRING, "kind of namespace" },
   [COL_PATH] = { "PATH", 0, 0, SCOLS_JSON_STRING, "path to the namespace" },
@@ -91,8 +83,7 @@ struct ls_ctx
 {
   struct iso_model *m;
   int procfd;
-  int cols[COL_COUNT * 4];
-  size_t ncols;
+  struct out_select sel;
   bool json, raw, list, noheadings, notrunc, nowrap, persistent;
   enum ls_tree tree;
   bool types[NS_TYPE_COUNT];
@@ -102,39 +93,6 @@ struct ls_ctx
   struct libscols_line **ns_lines;   /* by index in m->ns */
   struct libscols_line **proc_lines; /* by index in m->procs: last line written for it */
 };
-
-static int
-column_by_name (const char *name, size_t len)
-{
-  for (int i = 0; i < COL_COUNT; i++)
-    if (strlen (ls_columns[i].name) == len && strncasecmp (ls_columns[i].name, name, len) == 0)
-      return i;
-  return -1;
-}
-
-/* Parse "-o LIST" ("+LIST" appends to the defaults already in CTX). */
-static int
-parse_columns (struct ls_ctx *c, const char *arg, iso_error_t *err)
-{
-  if (*arg == '+')
-    arg++;
-  else
-    c->ncols = 0;
-  while (*arg)
-    {
-      size_t len = strcspn (arg, ",");
-      int id = column_by_name (arg, len);
-      if (id < 0)
-        return iso_make_error (err, 0, "unknown column: %.*s", (int)len, arg);
-      if (c->ncols >= ARRAY_SIZE (c->cols))
-        return iso_make_error (err, 0, "too many columns");
-      c->cols[c->ncols++] = id;
-      arg += len;
-      if (*arg == ',')
-        arg++;
-    }
-  return 0;
-}
 
 enum
 {
@@ -166,26 +124,10 @@ usage (FILE *out)
          "descriptor, a bind mount or a child namespace.\n",
          out);
   cli_print_options (out, ls_opts);
-  fputs ("\nAvailable output columns:\n", out);
-  for (int i = 0; i < COL_COUNT; i++)
-    fprintf (out, " %11s  %s\n", ls_columns[i].name, ls_columns[i].help);
+  out_help_columns (out, ls_columns, COL_COUNT);
   fputs ("\nExit status: 0 success, 1 bad usage or failure, 2 the namespace or task was not found.\n"
          "For more details see isoscope-ls(1).\n",
          out);
-}
-
-static void
-list_columns (void)
-{
-  static const char *const jtypes[] = {
-    [SCOLS_JSON_STRING] = "string",
-    [SCOLS_JSON_NUMBER] = "number",
-    [SCOLS_JSON_BOOLEAN] = "boolean",
-    [SCOLS_JSON_ARRAY_STRING] = "array-string",
-    [SCOLS_JSON_ARRAY_NUMBER] = "array-number",
-  };
-  for (int i = 0; i < COL_COUNT; i++)
-    printf ("%-10s %-13s %s\n", ls_columns[i].name, jtypes[ls_columns[i].json_type], ls_columns[i].help);
 }
 
 static bool
@@ -413,60 +355,36 @@ cell_text (struct ls_ctx *c, int col, const struct iso_ns *ns, struct iso_proc *
 static bool
 has_column (const struct ls_ctx *c, int col)
 {
-  for (size_t i = 0; i < c->ncols; i++)
-    if (c->cols[i] == col)
-      return true;
-  return false;
+  return out_selected (&c->sel, col);
 }
 
 static struct libscols_table *
 new_table (struct ls_ctx *c)
 {
-  struct libscols_table *tb = scols_new_table ();
-  if (!tb)
-    return NULL;
-  scols_table_enable_raw (tb, c->raw);
-  scols_table_enable_json (tb, c->json);
-  scols_table_enable_noheadings (tb, c->noheadings);
-  if (c->json)
-    scols_table_set_name (tb, "namespaces");
-  for (size_t i = 0; i < c->ncols; i++)
+  /* The tree hangs on COMMAND, as in lsns, or on the first column without it. */
+  struct out_opts o = { .json = c->json,
+                        .raw = c->raw,
+                        .noheadings = c->noheadings,
+                        .notrunc = c->notrunc,
+                        .nowrap = c->nowrap,
+                        .tree_col = -1,
+                        .json_name = "namespaces" };
+  if (c->tree != TREE_NONE && c->sel.n)
     {
-      const struct ls_column *col = &ls_columns[c->cols[i]];
-      int flags = col->flags;
-      if (c->notrunc)
-        flags &= ~SCOLS_FL_TRUNC;
-      if (c->tree != TREE_NONE && c->cols[i] == COL_COMMAND)
-        flags |= SCOLS_FL_TREE;
-      if (c->nowrap)
-        flags &= ~SCOLS_FL_WRAP;
-      struct libscols_column *cl = scols_table_new_column (tb, col->name, col->whint, flags);
-      if (!cl)
-        {
-          scols_unref_table (tb);
-          return NULL;
-        }
-      if (c->json)
-        scols_column_set_json_type (cl, col->json_type);
-      if (!c->nowrap && (flags & SCOLS_FL_WRAP))
-        {
-          scols_column_set_wrapfunc (cl, scols_wrapnl_chunksize, scols_wrapnl_nextchunk, NULL);
-          scols_column_set_safechars (cl, "\n");
-        }
+      o.tree_col = 0;
+      for (size_t i = 0; i < c->sel.n; i++)
+        if (c->sel.cols[i] == COL_COMMAND)
+          o.tree_col = (int)i;
     }
-  /* A tree needs a tree column: without COMMAND, use the first. */
-  if (c->tree != TREE_NONE && !has_column (c, COL_COMMAND) && c->ncols)
-    scols_column_set_flags (scols_table_get_column (tb, 0),
-                            scols_column_get_flags (scols_table_get_column (tb, 0)) | SCOLS_FL_TREE);
-  return tb;
+  return out_table_new (ls_columns, &c->sel, &o);
 }
 
 static void
 fill_line (struct ls_ctx *c, struct libscols_line *ln, const struct iso_ns *ns, struct iso_proc *p)
 {
-  for (size_t i = 0; i < c->ncols; i++)
+  for (size_t i = 0; i < c->sel.n; i++)
     {
-      char *s = cell_text (c, c->cols[i], ns, p);
+      char *s = cell_text (c, c->sel.cols[i], ns, p);
       if (s)
         scols_line_refer_data (ln, i, s);
     }
@@ -685,7 +603,7 @@ cmd_ls (int argc, char **argv)
             }
           break;
         case 'H':
-          list_columns ();
+          out_list_columns (ls_columns, COL_COUNT);
           return ISO_EXIT_OK;
         case 'h':
           usage (stdout);
@@ -725,29 +643,29 @@ cmd_ls (int argc, char **argv)
 
   if (c.ns_filter)
     {
-      c.cols[c.ncols++] = COL_PID;
-      c.cols[c.ncols++] = COL_PPID;
-      c.cols[c.ncols++] = COL_USER;
-      c.cols[c.ncols++] = COL_COMMAND;
+      c.sel.cols[c.sel.n++] = COL_PID;
+      c.sel.cols[c.sel.n++] = COL_PPID;
+      c.sel.cols[c.sel.n++] = COL_USER;
+      c.sel.cols[c.sel.n++] = COL_COMMAND;
     }
   else
     {
-      c.cols[c.ncols++] = COL_NS;
-      c.cols[c.ncols++] = COL_TYPE;
-      c.cols[c.ncols++] = COL_NPROCS;
-      c.cols[c.ncols++] = COL_PID;
-      c.cols[c.ncols++] = COL_USER;
+      c.sel.cols[c.sel.n++] = COL_NS;
+      c.sel.cols[c.sel.n++] = COL_TYPE;
+      c.sel.cols[c.sel.n++] = COL_NPROCS;
+      c.sel.cols[c.sel.n++] = COL_PID;
+      c.sel.cols[c.sel.n++] = COL_USER;
       if (c.types[NS_NET])
         {
-          c.cols[c.ncols++] = COL_NETNSID;
-          c.cols[c.ncols++] = COL_NSFS;
+          c.sel.cols[c.sel.n++] = COL_NETNSID;
+          c.sel.cols[c.sel.n++] = COL_NSFS;
         }
-      c.cols[c.ncols++] = COL_COMMAND;
+      c.sel.cols[c.sel.n++] = COL_COMMAND;
     }
   if (output_all)
-    for (c.ncols = 0; c.ncols < COL_COUNT; c.ncols++)
-      c.cols[c.ncols] = (int)c.ncols;
-  if (outarg && parse_columns (&c, outarg, &err) < 0)
+    for (c.sel.n = 0; c.sel.n < COL_COUNT; c.sel.n++)
+      c.sel.cols[c.sel.n] = (int)c.sel.n;
+  if (outarg && out_parse_columns (ls_columns, COL_COUNT, outarg, &c.sel, &err) < 0)
     {
       fprintf (stderr, "isoscope ls: %s\n", err->msg);
       return cli_try_help ("ls");

@@ -63,7 +63,7 @@ iso_model_collect (struct iso_model **out, const struct iso_collect_opts *opts, 
       snprintf (m->scan.sysroot, sizeof m->scan.sysroot, "%.250s", sysroot);
     }
   scan_viewer (&m->scan);
-  if (sysroot)
+  if (sysroot || (flags & COLLECT_SECURITY))
     flags |= COLLECT_STATUS;
   else
     {

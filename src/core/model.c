@@ -3,6 +3,7 @@
 #include "isoscope/model.h"
 #include "isoscope/cgroup.h"
 #include "isoscope/container.h"
+#include "isoscope/security.h"
 #include "isoscope/util.h"
 
 #include <stdlib.h>
@@ -127,6 +128,7 @@ proc_free (struct iso_proc *p)
   free (p->nspid);
   free (p->cgroup_text);
   free (p->cgroups);
+  sec_free (p->sec);
   free (p);
 }
 
@@ -137,6 +139,11 @@ ns_free (struct iso_ns *ns)
     free (ns->holders[i].path);
   free (ns->holders);
   free (ns->open_path);
+  if (ns->mntview)
+    {
+      sec_mntview_free (ns->mntview);
+      free (ns->mntview);
+    }
   free (ns);
 }
 

@@ -4,6 +4,7 @@
 #include "isoscope/proc.h"
 #include "isoscope/cgroup.h"
 #include "isoscope/container.h"
+#include "isoscope/security.h"
 #include "isoscope/ns.h"
 #include "isoscope/util.h"
 
@@ -540,6 +541,21 @@ collect_one (struct iso_model *m, int procfd, pid_t pid, unsigned flags)
     collect_fds (m, piddir, p);
   if ((flags & COLLECT_CGROUPS) && m->cg)
     proc_link_cgroups (m, piddir, p);
+  if (flags & COLLECT_SECURITY)
+    {
+      sec_collect_proc (piddir, p);
+      struct iso_ns *mnt = p->ns[NS_MNT];
+      if (mnt && !mnt->mntview && p->state != 'Z')
+        {
+          char *text;
+          if (util_read_file_at (piddir, "mountinfo", &text) >= 0)
+            {
+              mnt->mntview = xzalloc (sizeof *mnt->mntview);
+              sec_parse_mntview (text, mnt->mntview);
+              free (text);
+            }
+        }
+    }
   if (flags & COLLECT_CMDLINE)
     {
       char *cl;

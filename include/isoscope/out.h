@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* out.h: column tables and libsmartcols output shared by every table command. */
+#ifndef ISOSCOPE_OUT_H
+#define ISOSCOPE_OUT_H
+
+#include <libsmartcols.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "isoscope/error.h"
+
+/* One output column of a command. */
+struct out_column
+{
+  const char *name;
+  double whint;
+  int flags;     /* SCOLS_FL_* */
+  int json_type; /* SCOLS_JSON_* */
+  const char *help;
+};
+
+/* The columns selected for output: indexes into a command's column table. */
+struct out_select
+{
+  int cols[128];
+  size_t n;
+};
+
+struct out_opts
+{
+  bool json, raw, noheadings, notrunc, nowrap;
+  int tree_col;          /* index in the selection that carries the tree, or -1 */
+  const char *json_name; /* the top-level JSON array */
+};
+
+/* "-o LIST": a list of names; "+LIST" appends to what SEL holds. */
+int out_parse_columns (const struct out_column *cols, size_t ncols, const char *arg, struct out_select *sel,
+                       iso_error_t *err);
+/* "-H": NAME, JSON type and help per line. */
+void out_list_columns (const struct out_column *cols, size_t ncols);
+/* The columns for --help. */
+void out_help_columns (FILE *out, const struct out_column *cols, size_t ncols);
+bool out_selected (const struct out_select *sel, int col);
+
+/* A libsmartcols table with the selected columns, or NULL. */
+struct libscols_table *out_table_new (const struct out_column *cols, const struct out_select *sel,
+                                      const struct out_opts *o);
+
+#endif

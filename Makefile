@@ -60,7 +60,7 @@ unit: $(UNIT_BINS)
 # The whole test suite through prove (TAP).  Root-only tests skip with a reason when not root.
 check: $(PROG) $(UNIT_BINS)
 	ISOSCOPE=$(abspath $(PROG)) UNIT_DIR=$(abspath $(BUILDDIR)/tests) \
-	  prove -v --timer tests/run-unit.sh tests/cli/*.t tests/system/*.t
+	  prove -v --timer tests/run-unit.sh tests/cli/*.t tests/system/*.t tests/vm/*.t
 
 deps:
 	@sh tools/install-deps.sh

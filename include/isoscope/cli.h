@@ -72,6 +72,10 @@ int cmd_ls (int argc, char **argv);
 extern const struct cli_opt ls_opts[];
 int cmd_enter (int argc, char **argv);
 extern const struct cli_opt enter_opts[];
+int cmd_ps (int argc, char **argv);
+extern const struct cli_opt ps_opts[];
+int cmd_caps (int argc, char **argv);
+extern const struct cli_opt caps_opts[];
 int cmd_cgroups (int argc, char **argv);
 extern const struct cli_opt cgroups_opts[];
 

@@ -98,10 +98,14 @@ out_table_new (const struct out_column *cols, const struct out_select *sel, cons
     {
       const struct out_column *col = &cols[sel->cols[i]];
       int flags = col->flags;
+      bool array = o->json && (col->json_type == SCOLS_JSON_ARRAY_STRING || col->json_type == SCOLS_JSON_ARRAY_NUMBER);
       if (o->notrunc)
         flags &= ~SCOLS_FL_TRUNC;
       if (o->nowrap || o->raw)
         flags &= ~SCOLS_FL_WRAP;
+      /* libsmartcols splits a JSON array cell only through a wrapping column. */
+      if (array)
+        flags = (flags & ~SCOLS_FL_TRUNC) | SCOLS_FL_WRAP;
       if (o->tree_col == (int)i)
         flags |= SCOLS_FL_TREE;
       struct libscols_column *cl = scols_table_new_column (tb, col->name, col->whint, flags);
@@ -112,6 +116,7 @@ out_table_new (const struct out_column *cols, const struct out_select *sel, cons
         }
       if (o->json)
         scols_column_set_json_type (cl, col->json_type);
+      /* Multi-line cells wrap at newlines; in JSON arrays each line is an element. */
       if (flags & SCOLS_FL_WRAP)
         {
           scols_column_set_wrapfunc (cl, scols_wrapnl_chunksize, scols_wrapnl_nextchunk, NULL);

@@ -12,6 +12,8 @@ const struct iso_command iso_commands[] = {
   { "ls", cmd_ls, "list namespaces (an lsns superset)", ls_opts },
   { "ps", cmd_ps, "one row per process with its namespaces, cgroup, container and privileges", ps_opts },
   { "caps", cmd_caps, "capability sets of processes, decoded", caps_opts },
+  { "explain", cmd_explain, "one target layer by layer against the host, with findings", explain_opts },
+  { "diff", cmd_diff, "what differs between the isolation of two targets", diff_opts },
   { "cgroups", cmd_cgroups, "the cgroup tree with limits, usage, rates, pressure and containers", cgroups_opts },
   { "enter", cmd_enter, "run a command in a target's namespaces (an nsenter superset)", enter_opts },
   { NULL, NULL, NULL, NULL },

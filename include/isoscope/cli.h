@@ -76,6 +76,10 @@ int cmd_ps (int argc, char **argv);
 extern const struct cli_opt ps_opts[];
 int cmd_caps (int argc, char **argv);
 extern const struct cli_opt caps_opts[];
+int cmd_explain (int argc, char **argv);
+extern const struct cli_opt explain_opts[];
+int cmd_diff (int argc, char **argv);
+extern const struct cli_opt diff_opts[];
 int cmd_cgroups (int argc, char **argv);
 extern const struct cli_opt cgroups_opts[];
 

@@ -11,7 +11,7 @@ DESTDIR ?=
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := smartcols mount libcap libcjson
+PKGS := smartcols mount libcap libcjson ncursesw
 
 WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes -Wundef \
         -Wpointer-arith -Wcast-align -Wwrite-strings -Wno-missing-field-initializers
@@ -28,7 +28,7 @@ BUILDDIR := build
 endif
 
 CORE_SRCS := $(wildcard src/core/*.c)
-CMD_SRCS := $(wildcard src/cmd/*.c) $(wildcard src/out/*.c) $(wildcard src/exec/*.c)
+CMD_SRCS := $(wildcard src/cmd/*.c) $(wildcard src/out/*.c) $(wildcard src/exec/*.c) $(wildcard src/tui/*.c)
 SRCS := src/main.c src/cli.c $(CORE_SRCS) $(CMD_SRCS)
 OBJS := $(SRCS:%.c=$(BUILDDIR)/%.o)
 CORE_OBJS := $(CORE_SRCS:%.c=$(BUILDDIR)/%.o)

@@ -51,7 +51,7 @@ $(BUILDDIR)/%.o: %.c $(wildcard include/isoscope/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILDDIR)/tests/%: tests/unit/%.c tests/unit/tap.h $(CORE_OBJS)
+$(BUILDDIR)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(CORE_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(CORE_OBJS) $(LDLIBS)
 

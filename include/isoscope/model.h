@@ -134,6 +134,7 @@ struct iso_scan
   char kernel[128];
   long viewer_uid;
   uint64_t viewer_pidns; /* inode of the pid namespace the scan's /proc shows, 0 if unknown */
+  uint64_t viewer_mntns; /* inode of the viewer's mount namespace, 0 if unknown (always under --sysroot) */
   uint64_t viewer_cap_eff;
   char sysroot[256];         /* "" for the live host */
   unsigned sources;          /* SRC_* */

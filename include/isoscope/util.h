@@ -86,6 +86,10 @@ void strbuf_puts (struct strbuf *b, const char *s);
 void strbuf_printf (struct strbuf *b, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 char *strbuf_steal (struct strbuf *b);
 
+/* A copy of S safe inside one line of output: control bytes and backslashes
+   become \xNN.  Caller frees. */
+char *util_escape (const char *s);
+
 /* Resolve a uid to a user name (cached; the string is owned by the cache). */
 const char *util_user_name (unsigned uid);
 

@@ -98,6 +98,9 @@ cmd_enter (int argc, char **argv)
   cli_parser_init_ex (&parser, enter_opts, true);
   const char *target = NULL;
   int opt, rc = ISO_EXIT_FAILURE;
+  /* Options come before the command; a TARGET given without -t may stand among them:
+     `enter PID -u cmd`, `enter -u PID -- cmd`. */
+again:
   while ((opt = cli_getopt (&parser, argc, argv)) != -1)
     {
       if (cli_global_option (opt, optarg))
@@ -184,7 +187,13 @@ cmd_enter (int argc, char **argv)
           all_files = false;
       }
   if (!target && optind < argc && (!any_ns || !all_files || p.all || p.join_cgroup || p.user_parent))
-    target = argv[optind++];
+    {
+      target = argv[optind++];
+      if (optind < argc && strcmp (argv[optind], "--") == 0)
+        optind++;
+      else
+        goto again;
+    }
   if (p.wdns && p.wd_set)
     {
       fprintf (stderr, "isoscope enter: --wd and --wdns are mutually exclusive\n");

@@ -154,8 +154,7 @@ holders_text (const struct iso_model *m, const struct iso_ns *ns, char sep)
 {
   struct strbuf b = { 0 };
   int parent_of = 0, owner_of = 0;
-  struct iso_proc *self = iso_model_find_proc (m, getpid ());
-  uint64_t my_mntns = self && self->ns[NS_MNT] ? self->ns[NS_MNT]->ino : 0;
+  uint64_t my_mntns = m->scan.viewer_mntns;
 #define SEP()                                                                                                          \
   do                                                                                                                   \
     if (b.len)                                                                                                         \
@@ -184,11 +183,14 @@ holders_text (const struct iso_model *m, const struct iso_ns *ns, char sep)
           strbuf_printf (&b, "fd:%d/%d", (int)h->pid, h->num);
           break;
         case HOLDER_BIND:
-          SEP ();
-          if (h->mntns == my_mntns)
-            strbuf_printf (&b, "bind:%s", h->path);
-          else
-            strbuf_printf (&b, "bind:%s@mnt:%llu", h->path, (unsigned long long)h->mntns);
+          {
+            cleanup_free char *path = util_escape (h->path);
+            SEP ();
+            if (h->mntns == my_mntns)
+              strbuf_printf (&b, "bind:%s", path);
+            else
+              strbuf_printf (&b, "bind:%s@mnt:%llu", path, (unsigned long long)h->mntns);
+          }
           break;
         case HOLDER_CHILD:
           {
@@ -233,7 +235,8 @@ nsfs_text (const struct iso_ns *ns, char sep)
         continue;
       if (b.len)
         strbuf_add (&b, &sep, 1);
-      strbuf_puts (&b, h->path);
+      cleanup_free char *path = util_escape (h->path);
+      strbuf_puts (&b, path);
     }
   return b.len ? strbuf_steal (&b) : NULL;
 }

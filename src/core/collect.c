@@ -8,6 +8,7 @@
 #include "isoscope/util.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,17 +68,28 @@ iso_model_collect (struct iso_model **out, const struct iso_collect_opts *opts, 
     flags |= COLLECT_STATUS;
   else
     {
-      char link[64];
-      enum ns_type t;
-      ssize_t n = readlink ("/proc/self/ns/pid", link, sizeof link - 1);
-      if (n > 0)
+      /* Who is looking: our own pid and mount namespaces (never from the scanned /proc). */
+      static const struct
+      {
+        const char *link;
+        size_t off;
+      } self[] = {
+        { "/proc/self/ns/pid", offsetof (struct iso_scan, viewer_pidns) },
+        { "/proc/self/ns/mnt", offsetof (struct iso_scan, viewer_mntns) },
+      };
+      for (size_t i = 0; i < ARRAY_SIZE (self); i++)
         {
+          char link[64];
+          enum ns_type t;
+          uint64_t *dst = (uint64_t *)((char *)&m->scan + self[i].off);
+          ssize_t n = readlink (self[i].link, link, sizeof link - 1);
+          if (n <= 0)
+            continue;
           link[n] = '\0';
-          if (ns_parse_link (link, &t, &m->scan.viewer_pidns) < 0)
-            m->scan.viewer_pidns = 0;
+          if (ns_parse_link (link, &t, dst) < 0)
+            *dst = 0;
         }
     }
-
   /* Every namespace lives on the one nsfs: learn its device from any of our links. */
   struct stat st;
   for (int t = 0; t < NS_TYPE_COUNT && !sysroot; t++)

@@ -251,8 +251,10 @@ cmp_ns (const void *a, const void *b)
 void
 iso_model_finish (struct iso_model *m)
 {
-  qsort (m->procs, m->nprocs, sizeof *m->procs, cmp_proc);
-  qsort (m->ns, m->nns, sizeof *m->ns, cmp_ns);
+  if (m->nprocs)
+    qsort (m->procs, m->nprocs, sizeof *m->procs, cmp_proc);
+  if (m->nns)
+    qsort (m->ns, m->nns, sizeof *m->ns, cmp_ns);
   for (size_t i = 0; i < m->nprocs; i++)
     {
       struct iso_proc *p = m->procs[i];

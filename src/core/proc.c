@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,8 @@ proc_parse_stat (const char *buf, struct proc_stat *out)
   char *end;
   errno = 0;
   long pid = strtol (buf, &end, 10);
-  if (end == buf || pid <= 0 || errno)
+  /* "PID (comm)": exactly one space between the pid and the comm. */
+  if (end == buf || pid <= 0 || pid > INT_MAX || errno || end[0] != ' ' || end + 1 != open)
     return -EINVAL;
   out->pid = (pid_t)pid;
   size_t n = (size_t)(close - open - 1);
@@ -82,13 +84,14 @@ proc_parse_stat (const char *buf, struct proc_stat *out)
   return 0;
 }
 
+/* A decimal number in [MIN, MAX]; *END is NULL when there is none or it is out of range. */
 static long
-parse_long (const char *s, const char **end)
+parse_long (const char *s, const char **end, long min, long max)
 {
   char *e;
   errno = 0;
   long v = strtol (s, &e, 10);
-  if (e == s || errno)
+  if (e == s || errno || v < min || v > max)
     {
       *end = NULL;
       return -1;
@@ -129,8 +132,9 @@ proc_parse_status (const char *buf, struct iso_proc *p)
             any = true;
           else if (KEY ("Uid") || KEY ("Gid"))
             {
-              long r = parse_long (val, &end);
-              long e = end ? parse_long (end, &end) : -1;
+              /* Real and effective ids; (uid_t) -1 is never a valid id. */
+              long r = parse_long (val, &end, 0, 4294967294L);
+              long e = end ? parse_long (end, &end, 0, 4294967294L) : -1;
               if (end)
                 {
                   if (line[0] == 'U')
@@ -141,7 +145,7 @@ proc_parse_status (const char *buf, struct iso_proc *p)
             }
           else if (KEY ("Threads"))
             {
-              long t = parse_long (val, &end);
+              long t = parse_long (val, &end, 1, INT_MAX);
               if (end && t > 0)
                 p->nthreads = (int)t;
             }
@@ -152,7 +156,7 @@ proc_parse_status (const char *buf, struct iso_proc *p)
               const char *s = val;
               while (n < 64)
                 {
-                  long v = parse_long (s, &end);
+                  long v = parse_long (s, &end, 1, INT_MAX);
                   if (!end || v <= 0)
                     break;
                   tmp[n++] = (pid_t)v;
@@ -187,19 +191,19 @@ proc_parse_status (const char *buf, struct iso_proc *p)
             }
           else if (KEY ("NoNewPrivs"))
             {
-              long v = parse_long (val, &end);
+              long v = parse_long (val, &end, 0, 1);
               if (end)
                 p->no_new_privs = (int)v;
             }
           else if (KEY ("Seccomp"))
             {
-              long v = parse_long (val, &end);
+              long v = parse_long (val, &end, 0, 2);
               if (end)
                 p->seccomp = (int)v;
             }
           else if (KEY ("Seccomp_filters"))
             {
-              long v = parse_long (val, &end);
+              long v = parse_long (val, &end, 0, INT_MAX);
               if (end)
                 p->seccomp_filters = (int)v;
             }

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "isoscope/target.h"
 #include "isoscope/ns.h"
+#include "isoscope/proc.h"
 #include "isoscope/util.h"
 
 #include <errno.h>
@@ -59,9 +60,16 @@ pin_pid (pid_t pid, struct iso_target *t, iso_error_t *err)
   char name[16];
   snprintf (name, sizeof name, "/proc/%d", (int)pid);
   t->piddir = open (name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  /* The /proc directory belongs to the pinned process only if it is still alive now. */
-  if (t->piddir < 0 || syscall (SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) < 0)
+  /* The /proc directory belongs to the pinned process only if it is still alive
+     now; EPERM (another user's process) still means alive. */
+  if (t->piddir < 0 || (syscall (SYS_pidfd_send_signal, t->pidfd, 0, NULL, 0) < 0 && errno == ESRCH))
     return iso_make_error (err, ESRCH, "process %d exited", (int)pid);
+  /* A zombie has no namespaces left to enter. */
+  char buf[512];
+  struct proc_stat st;
+  if (util_read_buf_at (t->piddir, "stat", buf, sizeof buf) > 0 && proc_parse_stat (buf, &st) == 0
+      && (st.state == 'Z' || st.state == 'X'))
+    return iso_make_error (err, ESRCH, "process %d has exited (it is a zombie)", (int)pid);
   t->pid = pid;
   return 0;
 }
@@ -145,7 +153,7 @@ target_resolve (const char *text, struct iso_target *t, iso_error_t *err)
     return iso_make_error (err, 0, "target '%s' is not a pid, a namespace file or a cgroup", text);
   t->kind = TARGET_NSFILE;
   t->nstype = (enum ns_type)type;
-  t->desc = xasprintf ("%s namespace %s", ns_type_name (t->nstype), text);
+  t->desc = xstrdup (text);
   return 0;
 }
 

@@ -250,6 +250,21 @@ strbuf_steal (struct strbuf *b)
   return s;
 }
 
+char *
+util_escape (const char *s)
+{
+  struct strbuf b = { 0 };
+  strbuf_puts (&b, "");
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    {
+      if (*p < 0x20 || *p == 0x7f || *p == '\\')
+        strbuf_printf (&b, "\\x%02x", *p);
+      else
+        strbuf_add (&b, (const char *)p, 1);
+    }
+  return strbuf_steal (&b);
+}
+
 struct user_cache_entry
 {
   unsigned uid;

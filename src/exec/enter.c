@@ -375,7 +375,12 @@ enter_prepare (struct enter_plan *p, struct enter_state *s, iso_error_t *err)
 static int
 join_error (struct enter_plan *p, int t, int e, iso_error_t *err)
 {
-  const char *who = p->ns[t].file ? p->ns[t].file : p->have_target ? p->target.desc : "?";
+  /* "the net namespace at /run/netns/x" for a file, "the net namespace of pid 12" for a process. */
+  bool file = p->ns[t].file || (p->have_target && p->target.kind == TARGET_NSFILE);
+  cleanup_free char *who = xasprintf ("%s %s", file ? "at" : "of",
+                                      p->ns[t].file    ? p->ns[t].file
+                                      : p->have_target ? p->target.desc
+                                                       : "?");
   if (e == EPERM)
     {
       cleanup_free char *chain = p->ns[t].fd >= 0 ? ns_owner_chain (p->ns[t].fd) : NULL;
@@ -386,7 +391,7 @@ join_error (struct enter_plan *p, int t, int e, iso_error_t *err)
                              "cannot join the %s namespace of %s: Operation not permitted; joining needs %s%s%s",
                              ns_types[t].name, who, need, chain ? "; it is owned by " : "", chain ? chain : "");
     }
-  return iso_make_error (err, e, "cannot join the %s namespace of %s", ns_types[t].name, who);
+  return iso_make_error (err, e, "cannot join the %s namespace %s", ns_types[t].name, who);
 }
 
 static int
@@ -553,9 +558,11 @@ enter_credentials (struct enter_plan *p, struct enter_state *s, iso_error_t *err
 
 /* ---- phase 5: run ---- */
 
-static void __attribute__ ((noreturn)) child_exec (struct enter_plan *p, struct enter_state *s)
+static void __attribute__ ((noreturn)) child_exec (struct enter_plan *p, struct enter_state *s, const sigset_t *mask)
 {
   iso_error_t err = NULL;
+  if (mask)
+    sigprocmask (SIG_SETMASK, mask, NULL);
   if (p->mount_proc)
     {
       /* A private mount namespace so the new /proc is ours alone. */
@@ -563,13 +570,13 @@ static void __attribute__ ((noreturn)) child_exec (struct enter_plan *p, struct 
           || mount ("proc", p->mount_proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
         {
           iso_make_error (&err, errno, "cannot mount a new proc on %s", p->mount_proc);
-          iso_error_print (&err);
+          fprintf (stderr, "isoscope enter: %s\n", err->msg);
           _exit (ENTER_EXIT_SETUP);
         }
     }
   if (enter_chdir (p, s, &err) < 0 || enter_credentials (p, s, &err) < 0)
     {
-      iso_error_print (&err);
+      fprintf (stderr, "isoscope enter: %s\n", err->msg);
       _exit (ENTER_EXIT_SETUP);
     }
   /* Every descriptor beyond stdio closes at exec: nothing of ours reaches the command. */
@@ -592,6 +599,9 @@ static void __attribute__ ((noreturn)) child_exec (struct enter_plan *p, struct 
 
 static volatile sig_atomic_t child_pid;
 
+/* Signals that reach the command instead of isoscope. */
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT };
+
 static void
 forward_signal (int sig)
 {
@@ -599,15 +609,17 @@ forward_signal (int sig)
     kill (child_pid, sig);
 }
 
+/* The forwarded signals were blocked before the fork: install the handlers, then
+   let any that arrived meanwhile through, so none is lost to the fork window. */
 static int
-wait_child (pid_t pid)
+wait_child (pid_t pid, const sigset_t *oldmask)
 {
-  static const int fwd[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT };
   struct sigaction sa = { .sa_handler = forward_signal };
   sigemptyset (&sa.sa_mask);
   child_pid = pid;
-  for (size_t i = 0; i < ARRAY_SIZE (fwd); i++)
-    sigaction (fwd[i], &sa, NULL);
+  for (size_t i = 0; i < ARRAY_SIZE (forwarded); i++)
+    sigaction (forwarded[i], &sa, NULL);
+  sigprocmask (SIG_SETMASK, oldmask, NULL);
   int status;
   while (waitpid (pid, &status, 0) < 0)
     if (errno != EINTR)
@@ -635,17 +647,23 @@ enter_run (struct enter_plan *p, iso_error_t *err)
       return r;
     }
   if (p->no_fork)
-    child_exec (p, &s);
+    child_exec (p, &s, NULL);
   fflush (NULL);
+  sigset_t block, old;
+  sigemptyset (&block);
+  for (size_t i = 0; i < ARRAY_SIZE (forwarded); i++)
+    sigaddset (&block, forwarded[i]);
+  sigprocmask (SIG_BLOCK, &block, &old);
   pid_t pid = fork ();
   if (pid < 0)
     {
       r = iso_make_error (err, errno, "fork");
+      sigprocmask (SIG_SETMASK, &old, NULL);
       state_release (&s);
       return r;
     }
   if (pid == 0)
-    child_exec (p, &s);
+    child_exec (p, &s, &old);
   state_release (&s);
-  return wait_child (pid);
+  return wait_child (pid, &old);
 }

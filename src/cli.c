@@ -11,10 +11,11 @@
 struct iso_global iso_global;
 
 const struct cli_opt cli_global_opts[] = {
-  { "sysroot", OPT_SYSROOT, required_argument, "<dir>", "read <dir>/proc instead of /proc" },
+  { "sysroot", OPT_SYSROOT, required_argument, "<dir>",
+    "read <dir>/proc and <dir>/sys/fs/cgroup instead of the live ones" },
   { "no-color", OPT_NO_COLOR, no_argument, NULL, "never use colours (NO_COLOR is honoured too)" },
-  { "help", 'h', no_argument, NULL, "display this help" },
-  { "version", 'V', no_argument, NULL, "display version" },
+  { "help", 'h', no_argument, NULL, "show this help and exit" },
+  { "version", 'V', no_argument, NULL, "show the version and exit" },
   { NULL, 0, 0, NULL, NULL },
 };
 

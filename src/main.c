@@ -72,8 +72,13 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
-  if (getenv ("NO_COLOR"))
+  const char *nc = getenv ("NO_COLOR");
+  if (nc && *nc)
     iso_global.no_color = true;
+  /* getopt names the program in its messages. */
+  static char progname[] = "isoscope";
+  if (argc > 0)
+    argv[0] = progname;
   cleanup_parser struct cli_parser p;
   cli_parser_init_ex (&p, NULL, true);
   int c;

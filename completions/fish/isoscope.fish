@@ -397,7 +397,7 @@ complete -c isoscope -n '__isoscope_using cgroups; and not string match -q -- "-
 # isoscope ps
 complete -c isoscope -n '__isoscope_using ps' -s J -l json -d 'Print JSON'
 complete -c isoscope -n '__isoscope_using ps' -s o -l output -x -a '(__isoscope_ps_columns)' -d 'Columns to show (+LIST adds to the defaults)'
-complete -c isoscope -n '__isoscope_using ps' -s O -l output-all -d 'Show every column'
+complete -c isoscope -n '__isoscope_using ps' -l output-all -d 'Show every column'
 complete -c isoscope -n '__isoscope_using ps' -s H -l list-columns -d 'List the columns and exit'
 complete -c isoscope -n '__isoscope_using ps' -s n -l noheadings -d 'Leave out the column names'
 complete -c isoscope -n '__isoscope_using ps' -s r -l raw -d 'Print the raw format'

@@ -132,10 +132,10 @@ enum
 const struct cli_opt cgroups_opts[] = {
   { "list", 'l', no_argument, NULL, "flat table instead of a tree" },
   { "json", 'J', no_argument, NULL, "JSON output (every field, rates with --interval)" },
-  { "output", 'o', required_argument, "<list>", "columns to show (+LIST appends)" },
-  { "list-columns", 'H', no_argument, NULL, "list the available columns" },
-  { "noheadings", 'n', no_argument, NULL, "don't print headings" },
-  { "raw", 'r', no_argument, NULL, "use the raw output format" },
+  { "output", 'o', required_argument, "<list>", "choose the columns (+LIST adds to the default ones)" },
+  { "list-columns", 'H', no_argument, NULL, "describe every column and its JSON type" },
+  { "noheadings", 'n', no_argument, NULL, "leave out the header line" },
+  { "raw", 'r', no_argument, NULL, "unaligned output, cells separated by one space" },
   { "all", 'a', no_argument, NULL, "include cgroups without processes in their subtree" },
   { "depth", OPT_DEPTH, required_argument, "<n>", "show cgroups at most N levels below the root" },
   { "controller", OPT_CONTROLLER, required_argument, "<name>",
@@ -247,6 +247,27 @@ view_free (struct cg_view *v)
   memset (v, 0, sizeof *v);
 }
 
+/* --controller NAME: the hierarchy named so, or one whose controller list has NAME
+   as a whole entry ("cpu" is not "cpuset"); cgroup2 answers to "unified" and "cgroup2"
+   and, on a pure v2 host, to every controller. */
+static bool
+hierarchy_matches (const struct cg_hierarchy *h, const char *name)
+{
+  if (strcmp (h->name, name) == 0)
+    return true;
+  if (h->v2)
+    return strcmp (name, "unified") == 0 || strcmp (name, "cgroup2") == 0 || strcmp (h->name, "") == 0;
+  size_t n = strlen (name);
+  for (const char *s = h->controllers; *s;)
+    {
+      size_t l = strcspn (s, ",");
+      if (l == n && strncmp (s, name, n) == 0)
+        return true;
+      s += l + (s[l] == ',');
+    }
+  return false;
+}
+
 static int
 view_build (struct cg_view *v, const char *controller, iso_error_t *err)
 {
@@ -259,9 +280,7 @@ view_build (struct cg_view *v, const char *controller, iso_error_t *err)
   for (size_t i = 0; i < v->t->nall; i++)
     {
       struct iso_cgroup *cg = v->t->all[i];
-      if (controller
-          && !(strcmp (cg->h->name, controller) == 0 || strstr (cg->h->controllers, controller)
-               || (cg->h->v2 && strcmp (controller, "unified") == 0)))
+      if (controller && !hierarchy_matches (cg->h, controller))
         continue;
       any = true;
       struct cg_row *row = find_row (v, cg->path);
@@ -736,6 +755,7 @@ cmd_cgroups (int argc, char **argv)
           outarg = optarg;
           break;
         case 'H':
+          /* No JSON type: the JSON output names the kernel's fields, not these columns. */
           for (int i = 0; i < CC_COUNT; i++)
             printf ("%-26s %s\n", cc_name (i), i < CC_FIELD0 ? cc_summary[i].help : cg_fields[i - CC_FIELD0].help);
           return ISO_EXIT_OK;
@@ -803,6 +823,19 @@ cmd_cgroups (int argc, char **argv)
   if (c.subtree)
     {
       subtree = xstrdup (c.subtree);
+      if (strncmp (subtree, "/sys/fs/cgroup/", 15) == 0 || strcmp (subtree, "/sys/fs/cgroup") == 0)
+        {
+          /* On v1 and hybrid hosts the next directory names the hierarchy: drop it too. */
+          struct cg_tree *probe = NULL;
+          bool pure_v2 = cg_tree_collect (&probe, iso_global.sysroot, NULL) == 0 && probe->mode == CG_MODE_V2;
+          cg_tree_free (probe);
+          const char *rest = subtree + 14;
+          if (!pure_v2 && *rest == '/')
+            rest = strchr (rest + 1, '/') ? strchr (rest + 1, '/') : "/";
+          char *copy = xstrdup (*rest ? rest : "/");
+          free (subtree);
+          subtree = copy;
+        }
       size_t n = strlen (subtree);
       while (n > 1 && subtree[n - 1] == '/')
         subtree[--n] = '\0';

@@ -211,7 +211,8 @@ again:
           fprintf (stderr, "isoscope enter: %s\n", err->msg);
           target_release (&p.target);
           enter_plan_release (&p);
-          return ISO_EXIT_NOT_FOUND;
+          /* A malformed TARGET is bad usage; a well-formed one that names nothing is "not found". */
+          return err->status == 0 ? cli_try_help ("enter") : ISO_EXIT_NOT_FOUND;
         }
       p.have_target = true;
       /* A bare TARGET enters all of its namespaces, like -a. */

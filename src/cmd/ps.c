@@ -94,17 +94,19 @@ enum
   OPT_NS,
   OPT_CGROUP,
   OPT_BEYOND,
+  OPT_OUTPUT_ALL,
 };
 
 const struct cli_opt ps_opts[] = {
-  { "json", 'J', no_argument, NULL, "use JSON output format" },
-  { "output", 'o', required_argument, "<list>", "define which output columns to use (+LIST appends)" },
-  { "output-all", 'O', no_argument, NULL, "output all columns" },
-  { "list-columns", 'H', no_argument, NULL, "list the available columns" },
-  { "noheadings", 'n', no_argument, NULL, "don't print headings" },
-  { "raw", 'r', no_argument, NULL, "use the raw output format" },
-  { "notruncate", 'u', no_argument, NULL, "don't truncate text in columns" },
-  { "container", OPT_CONTAINER, required_argument, "<id>", "only processes of this container (id or name prefix)" },
+  { "json", 'J', no_argument, NULL, "print JSON" },
+  { "output", 'o', required_argument, "<list>", "choose the columns (+LIST adds to the default ones)" },
+  { "output-all", OPT_OUTPUT_ALL, no_argument, NULL, "every column" },
+  { "list-columns", 'H', no_argument, NULL, "describe every column and its JSON type" },
+  { "noheadings", 'n', no_argument, NULL, "leave out the header line" },
+  { "raw", 'r', no_argument, NULL, "unaligned output, cells separated by one space" },
+  { "notruncate", 'u', no_argument, NULL, "print long cells in full" },
+  { "container", OPT_CONTAINER, required_argument, "<id>",
+    "only processes of this container (a prefix of its id, or of its name for LXC and nspawn)" },
   { "ns", OPT_NS, required_argument, "<inode>", "only processes in this namespace" },
   { "cgroup", OPT_CGROUP, required_argument, "<path>", "only processes in this cgroup or below" },
   { "user", 'U', required_argument, "<user>", "only processes of this user (name or uid)" },
@@ -112,14 +114,14 @@ const struct cli_opt ps_opts[] = {
 };
 
 const struct cli_opt caps_opts[] = {
-  { "json", 'J', no_argument, NULL, "use JSON output format" },
-  { "output", 'o', required_argument, "<list>", "define which output columns to use (+LIST appends)" },
-  { "list-columns", 'H', no_argument, NULL, "list the available columns" },
-  { "noheadings", 'n', no_argument, NULL, "don't print headings" },
-  { "raw", 'r', no_argument, NULL, "use the raw output format" },
-  { "notruncate", 'u', no_argument, NULL, "don't truncate text in columns" },
+  { "json", 'J', no_argument, NULL, "print JSON" },
+  { "output", 'o', required_argument, "<list>", "choose the columns (+LIST adds to the default ones)" },
+  { "list-columns", 'H', no_argument, NULL, "describe every column and its JSON type" },
+  { "noheadings", 'n', no_argument, NULL, "leave out the header line" },
+  { "raw", 'r', no_argument, NULL, "unaligned output, cells separated by one space" },
+  { "notruncate", 'u', no_argument, NULL, "print long cells in full" },
   { "beyond", OPT_BEYOND, required_argument, "<set>",
-    "only processes whose effective or bounding set exceeds SET: docker (its 14 defaults), none, or a list" },
+    "only processes whose effective, permitted or ambient set exceeds SET: docker (its 14 defaults), none, or a list" },
   { "all", 'a', no_argument, NULL, "include processes without any capability" },
   { NULL, 0, 0, NULL, NULL },
 };
@@ -279,6 +281,16 @@ parse_user (const char *arg, long *uid)
   return 0;
 }
 
+/* Is PATH the cgroup DIR or below it ("/a" holds "/a/b" but not "/ab")? */
+static bool
+path_under (const char *path, const char *dir)
+{
+  size_t n = strlen (dir);
+  while (n > 1 && dir[n - 1] == '/')
+    n--;
+  return path && strncmp (path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/' || n == 1);
+}
+
 /* "docker", "none", or a comma list of capability names into a mask. */
 static int
 parse_capset (const char *arg, uint64_t *out)
@@ -354,7 +366,7 @@ run (int argc, char **argv, bool caps_mode)
         case 'o':
           outarg = optarg;
           break;
-        case 'O':
+        case OPT_OUTPUT_ALL:
           for (c.sel.n = 0; c.sel.n < PC_COUNT; c.sel.n++)
             c.sel.cols[c.sel.n] = (int)c.sel.n;
           break;
@@ -401,7 +413,8 @@ run (int argc, char **argv, bool caps_mode)
         case 'h':
           fprintf (stdout, "Usage:\n isoscope %s [options]%s\n\n%s\n", c.cmd, caps_mode ? " [TARGET...]" : "",
                    caps_mode ? "Capability sets of processes, decoded (like pscap and getpcaps). TARGET is a PID,\n"
-                               "PID:INODE, a container id or name prefix, or a cgroup path. Without --all, processes\n"
+                               "PID:INODE, a container id prefix (a name prefix for LXC and nspawn), or a cgroup path. "
+                               "Without --all, processes\n"
                                "with no capability at all are left out."
                              : "One row per process with how it is isolated: pid inside its pid namespace,\n"
                                "container, cgroup, namespaces shared with the host, capabilities, seccomp,\n"
@@ -487,7 +500,7 @@ run (int argc, char **argv, bool caps_mode)
       struct iso_proc *p = rows[i];
       if (container && !(p->container && strncmp (p->container->id, container, strlen (container)) == 0))
         continue;
-      if (cgroup && !(p->cgroup_path && strncmp (p->cgroup_path, cgroup, strlen (cgroup)) == 0))
+      if (cgroup && !path_under (p->cgroup_path, cgroup))
         continue;
       if (want_uid >= 0 && p->uid != want_uid)
         continue;
@@ -501,7 +514,7 @@ run (int argc, char **argv, bool caps_mode)
         }
       if (caps_mode && !all && p->caps_known && !p->cap_eff && !p->cap_prm && !p->cap_amb)
         continue;
-      if (beyond_set && !(p->caps_known && ((p->cap_eff | p->cap_bnd) & ~beyond)))
+      if (beyond_set && !(p->caps_known && ((p->cap_eff | p->cap_prm | p->cap_amb) & ~beyond)))
         continue;
       kept[nkept++] = p;
     }

@@ -224,10 +224,13 @@ follow (struct iso_model *m, struct iso_ns *ns, int fd, unsigned long req, enum 
   uint64_t ino = fd_ino (rfd);
   if (ino)
     {
-      bool created;
+      bool created, seen = false;
       struct iso_ns *rel = iso_model_get_ns (m, want, ino, &created);
-      struct ns_holder *h = iso_ns_add_holder (rel, HOLDER_CHILD);
-      h->child = ns->ino;
+      /* A user namespace's owner is also its parent: one holder for the pair. */
+      for (size_t i = rel->nholders; i-- > 0 && !seen;)
+        seen = rel->holders[i].kind == HOLDER_CHILD && rel->holders[i].child == ns->ino;
+      if (!seen)
+        iso_ns_add_holder (rel, HOLDER_CHILD)->child = ns->ino;
       if (created && depth < 64)
         relate (m, rel, rfd, nlfd, depth + 1);
     }

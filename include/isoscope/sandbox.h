@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* sandbox.h: the plan of `isoscope run` and the phases, id maps, mounts and limits that carry it out. */
+#ifndef ISOSCOPE_SANDBOX_H
+#define ISOSCOPE_SANDBOX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "isoscope/enter.h" /* ENTER_EXIT_*: run exits with the same codes */
+#include "isoscope/error.h"
+#include "isoscope/model.h"
+
+/* One more exit code of run: --timeout expired and the sandbox was killed (as timeout(1)). */
+enum
+{
+  RUN_EXIT_TIMEOUT = 124,
+};
+
+/* ---- the plan: filled by option parsing (src/cmd/run.c), only read by the phases ----
+   Strings are borrowed from argv unless marked owned; run_plan_release frees the owned parts. */
+
+enum run_mount_kind
+{
+  RUN_MOUNT_BIND,    /* --bind SRC DST */
+  RUN_MOUNT_RO_BIND, /* --ro-bind SRC DST */
+  RUN_MOUNT_TMPFS,   /* --tmpfs DST */
+  RUN_MOUNT_PROC,    /* --proc DST, --mount-proc */
+  RUN_MOUNT_DEV,     /* --dev DST */
+};
+
+struct run_mount
+{
+  enum run_mount_kind kind;
+  const char *src; /* BIND, RO_BIND: as the caller sees it */
+  const char *dst; /* inside the sandbox's root */
+};
+
+enum run_env_kind
+{
+  RUN_ENV_SET,
+  RUN_ENV_UNSET,
+  RUN_ENV_CLEAR,
+};
+
+struct run_env
+{
+  enum run_env_kind kind;
+  const char *name, *value;
+};
+
+/* One line of uid_map or gid_map. */
+struct idmap_range
+{
+  long inner, outer, count;
+};
+
+enum run_setgroups
+{
+  RUN_SETGROUPS_DEFAULT, /* deny when a single id is mapped without privilege, as unshare does */
+  RUN_SETGROUPS_ALLOW,
+  RUN_SETGROUPS_DENY,
+};
+
+struct run_ids
+{
+  long single_uid, single_gid;                 /* the inner id the caller's euid / egid becomes (-r: 0), or -1 */
+  struct idmap_range *uid_ranges, *gid_ranges; /* --map-users, --map-groups (owned arrays) */
+  size_t nuid_ranges, ngid_ranges;
+  bool auto_uids, auto_gids; /* --map-auto: the caller's block in /etc/subuid, /etc/subgid */
+  enum run_setgroups setgroups;
+};
+
+struct run_rlimit
+{
+  int resource;
+  rlim_t soft, hard;
+};
+
+struct run_limits
+{
+  int64_t memory, memory_swap, pids;        /* -1: not set */
+  uint64_t cpu_quota_usec, cpu_period_usec; /* 0: not set */
+  const char *cpuset;                       /* NULL: not set */
+  unsigned io_weight;                       /* 1..10000 as cgroup v2's io.weight; 0: not set */
+  const char *cgroup_parent;                /* NULL: the caller's own cgroup in each hierarchy */
+  struct run_rlimit *rlimits;               /* owned */
+  size_t nrlimits;
+};
+
+struct run_ns
+{
+  bool want;
+  const char *file; /* keep it alive by a bind mount on this file, or NULL */
+};
+
+struct run_plan
+{
+  struct run_ns ns[NS_TYPE_COUNT];
+  bool user_implied; /* the user namespace was added because the caller is not privileged */
+  int kill_signal;   /* --kill-child / --die-with-parent: sent when isoscope dies; 0 for none */
+  bool as_pid1;      /* no init: the command is pid 1 of the new pid namespace */
+  const char *mount_proc;
+  int propagation;      /* MS_PRIVATE, MS_SLAVE, MS_SHARED or 0 (unchanged) */
+  bool propagation_set; /* else private, or slave below a new root */
+  struct run_ids ids;
+  bool uid_set, gid_set; /* -S, -G */
+  long uid, gid;
+  bool monotonic_set, boottime_set;
+  long long monotonic, boottime; /* seconds */
+  const char *hostname;
+  const char *root, *wd; /* -R (chroot), -w */
+  const char *chdir;     /* --chdir */
+  const char *rootfs;    /* --rootfs */
+  const char *overlay;   /* --overlay LOWER[:LOWER...] */
+  const char *overlay_upper, *overlay_work;
+  struct run_mount *mounts; /* in the order given (owned array) */
+  size_t nmounts;
+  struct run_env *env; /* in the order given (owned array) */
+  size_t nenv;
+  struct run_limits limits;
+  double timeout; /* seconds; 0 for none */
+  char **argv;    /* the command, or NULL for a shell */
+};
+
+void run_plan_init (struct run_plan *p);
+void run_plan_release (struct run_plan *p);
+
+/* True when the plan builds a new root (--rootfs or --overlay). */
+bool run_plan_new_root (const struct run_plan *p);
+
+/* ---- phases (src/exec/sandbox.c) ---- */
+
+/* Which process runs a phase: isoscope itself, the first process in the new
+   namespaces (pid 1 and init when there is a new pid namespace), or the process
+   that becomes the command (the same as the child without an init). */
+enum sandbox_role
+{
+  SANDBOX_PARENT,
+  SANDBOX_CHILD,
+  SANDBOX_COMMAND,
+};
+
+struct sandbox;
+struct sandbox_phase
+{
+  const char *name;
+  enum sandbox_role role;
+  const char *what;                           /* one line for --help and a later --explain */
+  bool (*applies) (const struct run_plan *p); /* NULL: always */
+  int (*run) (struct sandbox *sb, iso_error_t *err);
+  bool finally; /* runs after an earlier phase failed, too */
+};
+
+/* The phases in the order they happen; each process runs those of its role. */
+extern const struct sandbox_phase sandbox_phases[];
+extern const size_t sandbox_nphases;
+
+const char *sandbox_role_name (enum sandbox_role r);
+
+/* Print the phases that apply to P, one per line. */
+void sandbox_describe (FILE *out, const struct run_plan *p);
+
+/* How the sandbox ended. */
+struct run_result
+{
+  int exit_code;   /* the command's status, or ENTER_EXIT_SETUP/_NOEXEC/_NOTFOUND after a failure */
+  int term_signal; /* the command died of this signal (exit_code is then 128 + it) */
+  bool timed_out;  /* killed at --timeout (exit_code is RUN_EXIT_TIMEOUT) */
+};
+
+/* Carry out the plan.  0 once the command ran (RES says how it ended), or a negative
+   value with ERR set ("PHASE: reason") and RES->exit_code the code to exit with.
+   Everything made is undone on failure; only the --TYPE=FILE mounts outlive a
+   sandbox that ran. */
+int sandbox_run (struct run_plan *p, struct run_result *res, iso_error_t *err);
+
+/* ---- id maps (src/exec/idmap.c) ---- */
+
+/* What the idmap phase writes for the child. */
+struct idmap_plan
+{
+  char *uid_map, *gid_map;      /* "inner outer count\n" lines, or NULL (owned) */
+  bool uid_helper, gid_helper;  /* written by newuidmap / newgidmap */
+  enum run_setgroups setgroups; /* DEFAULT: leave /proc/PID/setgroups alone */
+};
+
+/* "INNER:OUTER:COUNT" into R.  0, or -EINVAL. */
+int idmap_parse_range (const char *text, struct idmap_range *r);
+/* A user or group given as a number or a name.  0, or -ENOENT / -EINVAL. */
+int idmap_parse_user (const char *text, long *uid);
+int idmap_parse_group (const char *text, long *gid);
+
+/* Work out the maps of P for a caller with (PRIVILEGED) or without CAP_SETUID/CAP_SETGID. */
+int idmap_prepare (const struct run_plan *p, bool privileged, struct idmap_plan *m, iso_error_t *err);
+void idmap_plan_release (struct idmap_plan *m);
+/* Write uid_map, then setgroups, then gid_map of PID, as the kernel requires. */
+int idmap_write (pid_t pid, const struct idmap_plan *m, iso_error_t *err);
+
+/* ---- mounts (src/exec/mounts.c) ---- */
+
+/* Parent, before anything is made: the root filesystem, the layers, the sources of
+   binds and the command (ARGV0, looked up in the new root) exist. */
+int mounts_prepare (const struct run_plan *p, const char *argv0, iso_error_t *err);
+
+/* Parent: FILE may hold a namespace (it is not on a shared mount); it is created when
+   missing and *CREATED says so. */
+int mounts_persist_check (const char *file, bool *created, iso_error_t *err);
+/* Parent: bind /proc/PID/ns/LINK (the namespace of TYPE) on FILE. */
+int mounts_persist (pid_t pid, enum ns_type type, const char *link, const char *file, iso_error_t *err);
+
+/* Child, inside the new mount namespace: propagation, the new root, every mount
+   of the plan, pivot_root and the old root detached. */
+int mounts_setup (const struct run_plan *p, bool own_pidns, iso_error_t *err);
+
+/* ---- limits (src/exec/limits.c) ---- */
+
+/* "512M", "1.5G", "4096": bytes (K, M, G, T are powers of 1024).  0, or -EINVAL / -ERANGE. */
+int limits_parse_size (const char *text, int64_t *out);
+/* "0.5": a share of one CPU as a cgroup quota.  0, or -EINVAL. */
+int limits_parse_cpus (const char *text, struct run_limits *l);
+/* "nofile=1024:4096", "as=1G", "core=0", "cpu=unlimited".  0, or -EINVAL. */
+int limits_parse_rlimit (const char *text, struct run_rlimit *out);
+/* The names --rlimit knows, comma separated (for messages and --help). */
+const char *limits_rlimit_names (void);
+
+/* True when any limit needs a cgroup. */
+bool limits_want_cgroup (const struct run_limits *l);
+
+/* The sandbox's cgroups: one directory per hierarchy that carries a limit, and
+   one in cgroup v2 (also on a hybrid host, to track and kill the sandbox). */
+struct limits_dir
+{
+  char *path;       /* the directory (owned) */
+  const char *ctrl; /* "memory", "cpu", ... or "" for the v2 directory */
+  bool v2;
+  bool created; /* made by us: removed at the end */
+};
+
+struct limits_cgroup
+{
+  char *name; /* isoscope-run.PID (owned) */
+  struct limits_dir *dirs;
+  size_t ndirs;
+  int v2fd; /* the v2 directory, for CLONE_INTO_CGROUP; -1 when none */
+};
+
+void limits_cgroup_init (struct limits_cgroup *cg);
+/* Create the cgroups and write the limits.  On failure nothing is left. */
+int limits_cgroup_create (struct limits_cgroup *cg, const struct run_limits *l, iso_error_t *err);
+/* Move PID into every directory (the v2 one too unless INTO_DONE: clone3 put it there). */
+int limits_cgroup_attach (struct limits_cgroup *cg, pid_t pid, bool into_done, iso_error_t *err);
+/* SIGKILL everything in the cgroups (cgroup.kill where there is one). */
+void limits_cgroup_kill (struct limits_cgroup *cg);
+/* Remove the directories (after the processes are gone); frees CG's contents. */
+int limits_cgroup_remove (struct limits_cgroup *cg, iso_error_t *err);
+
+/* Command: setrlimit every --rlimit. */
+int limits_apply_rlimits (const struct run_limits *l, iso_error_t *err);
+
+#endif

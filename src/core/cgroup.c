@@ -326,35 +326,35 @@ struct cg_source
 
 /* clang-format off */
 static const struct cg_source cg_sources[] = {
-  { true, NULL, "memory.current", P_VALUE, NULL, CGF_MEMORY_CURRENT, 1 },
-  { true, NULL, "memory.max", P_VALUE, NULL, CGF_MEMORY_MAX, 1 },
-  { true, NULL, "memory.high", P_VALUE, NULL, CGF_MEMORY_HIGH, 1 },
-  { true, NULL, "memory.low", P_VALUE, NULL, CGF_MEMORY_LOW, 1 },
-  { true, NULL, "memory.min", P_VALUE, NULL, CGF_MEMORY_MIN, 1 },
-  { true, NULL, "memory.peak", P_VALUE, NULL, CGF_MEMORY_PEAK, 1 },
-  { true, NULL, "memory.swap.current", P_VALUE, NULL, CGF_MEMORY_SWAP_CURRENT, 1 },
-  { true, NULL, "memory.swap.max", P_VALUE, NULL, CGF_MEMORY_SWAP_MAX, 1 },
-  { true, NULL, "memory.stat", P_KEYED, "anon", CGF_MEMORY_STAT_ANON, 1 },
-  { true, NULL, "memory.stat", P_KEYED, "file", CGF_MEMORY_STAT_FILE, 1 },
-  { true, NULL, "memory.stat", P_KEYED, "inactive_file", CGF_MEMORY_STAT_INACTIVE_FILE, 1 },
-  { true, NULL, "memory.events", P_KEYED, "low", CGF_MEMORY_EVENTS_LOW, 1 },
-  { true, NULL, "memory.events", P_KEYED, "high", CGF_MEMORY_EVENTS_HIGH, 1 },
-  { true, NULL, "memory.events", P_KEYED, "max", CGF_MEMORY_EVENTS_MAX, 1 },
-  { true, NULL, "memory.events", P_KEYED, "oom", CGF_MEMORY_EVENTS_OOM, 1 },
-  { true, NULL, "memory.events", P_KEYED, "oom_kill", CGF_MEMORY_EVENTS_OOM_KILL, 1 },
-  { true, NULL, "cpu.weight", P_VALUE, NULL, CGF_CPU_WEIGHT, 1 },
-  { true, NULL, "cpu.max", P_CPU_MAX, NULL, CGF_CPU_MAX_QUOTA_USEC, 1 },
+  { true, "memory", "memory.current", P_VALUE, NULL, CGF_MEMORY_CURRENT, 1 },
+  { true, "memory", "memory.max", P_VALUE, NULL, CGF_MEMORY_MAX, 1 },
+  { true, "memory", "memory.high", P_VALUE, NULL, CGF_MEMORY_HIGH, 1 },
+  { true, "memory", "memory.low", P_VALUE, NULL, CGF_MEMORY_LOW, 1 },
+  { true, "memory", "memory.min", P_VALUE, NULL, CGF_MEMORY_MIN, 1 },
+  { true, "memory", "memory.peak", P_VALUE, NULL, CGF_MEMORY_PEAK, 1 },
+  { true, "memory", "memory.swap.current", P_VALUE, NULL, CGF_MEMORY_SWAP_CURRENT, 1 },
+  { true, "memory", "memory.swap.max", P_VALUE, NULL, CGF_MEMORY_SWAP_MAX, 1 },
+  { true, "memory", "memory.stat", P_KEYED, "anon", CGF_MEMORY_STAT_ANON, 1 },
+  { true, "memory", "memory.stat", P_KEYED, "file", CGF_MEMORY_STAT_FILE, 1 },
+  { true, "memory", "memory.stat", P_KEYED, "inactive_file", CGF_MEMORY_STAT_INACTIVE_FILE, 1 },
+  { true, "memory", "memory.events", P_KEYED, "low", CGF_MEMORY_EVENTS_LOW, 1 },
+  { true, "memory", "memory.events", P_KEYED, "high", CGF_MEMORY_EVENTS_HIGH, 1 },
+  { true, "memory", "memory.events", P_KEYED, "max", CGF_MEMORY_EVENTS_MAX, 1 },
+  { true, "memory", "memory.events", P_KEYED, "oom", CGF_MEMORY_EVENTS_OOM, 1 },
+  { true, "memory", "memory.events", P_KEYED, "oom_kill", CGF_MEMORY_EVENTS_OOM_KILL, 1 },
+  { true, "cpu", "cpu.weight", P_VALUE, NULL, CGF_CPU_WEIGHT, 1 },
+  { true, "cpu", "cpu.max", P_CPU_MAX, NULL, CGF_CPU_MAX_QUOTA_USEC, 1 },
   { true, NULL, "cpu.stat", P_KEYED, "usage_usec", CGF_CPU_STAT_USAGE_USEC, 1 },
   { true, NULL, "cpu.stat", P_KEYED, "user_usec", CGF_CPU_STAT_USER_USEC, 1 },
   { true, NULL, "cpu.stat", P_KEYED, "system_usec", CGF_CPU_STAT_SYSTEM_USEC, 1 },
   { true, NULL, "cpu.stat", P_KEYED, "nr_periods", CGF_CPU_STAT_NR_PERIODS, 1 },
   { true, NULL, "cpu.stat", P_KEYED, "nr_throttled", CGF_CPU_STAT_NR_THROTTLED, 1 },
   { true, NULL, "cpu.stat", P_KEYED, "throttled_usec", CGF_CPU_STAT_THROTTLED_USEC, 1 },
-  { true, NULL, "pids.current", P_VALUE, NULL, CGF_PIDS_CURRENT, 1 },
-  { true, NULL, "pids.max", P_VALUE, NULL, CGF_PIDS_MAX, 1 },
-  { true, NULL, "pids.events", P_KEYED, "max", CGF_PIDS_EVENTS_MAX, 1 },
-  { true, NULL, "io.weight", P_KEYED, "default", CGF_IO_WEIGHT, 1 },
-  { true, NULL, "io.stat", P_IO_STAT, NULL, CGF_IO_STAT_RBYTES, 1 },
+  { true, "pids", "pids.current", P_VALUE, NULL, CGF_PIDS_CURRENT, 1 },
+  { true, "pids", "pids.max", P_VALUE, NULL, CGF_PIDS_MAX, 1 },
+  { true, "pids", "pids.events", P_KEYED, "max", CGF_PIDS_EVENTS_MAX, 1 },
+  { true, "io", "io.weight", P_KEYED, "default", CGF_IO_WEIGHT, 1 },
+  { true, "io", "io.stat", P_IO_STAT, NULL, CGF_IO_STAT_RBYTES, 1 },
   { true, NULL, "cpu.pressure", P_PSI, NULL, CGF_PSI_CPU_SOME_AVG10, 1 },
   { true, NULL, "memory.pressure", P_PSI, NULL, CGF_PSI_MEMORY_SOME_AVG10, 1 },
   { true, NULL, "io.pressure", P_PSI, NULL, CGF_PSI_IO_SOME_AVG10, 1 },
@@ -402,6 +402,22 @@ hier_has (const struct cg_hierarchy *h, const char *controller)
       s += l;
       if (*s == ',')
         s++;
+    }
+  return false;
+}
+
+/* Is WORD one of the space-separated words of LIST? */
+static bool
+word_in (const char *list, const char *word)
+{
+  size_t n = strlen (word);
+  for (const char *s = list; *s;)
+    {
+      s += strspn (s, " \n");
+      size_t l = strcspn (s, " \n");
+      if (l == n && strncmp (s, word, n) == 0)
+        return true;
+      s += l;
     }
   return false;
 }
@@ -480,18 +496,11 @@ static void
 read_cgroup (struct cg_tree *t, struct iso_cgroup *cg, int dirfd)
 {
   const struct cg_hierarchy *h = cg->h;
-  /* Membership first: a threaded cgroup refuses cgroup.procs. */
-  int r = count_lines (dirfd, "cgroup.procs", &cg->nprocs);
-  if (r == -EOPNOTSUPP)
-    cg->errors |= CGERR_THREADED;
-  else if (r == -EACCES || r == -EPERM)
-    cg->errors |= CGERR_DENIED;
-  else if (r == -ENOENT || r == -ENODEV)
-    cg->errors |= CGERR_VANISHED;
-  if (count_lines (dirfd, h->v2 ? "cgroup.threads" : "tasks", &cg->nthreads) < 0)
-    cg->nthreads = -1;
-
   char buf[16384];
+  /* In cgroup2 a controller's files exist only where the parent enabled it. */
+  char controllers[256] = "";
+  bool v2_filter
+      = h->v2 && cg->parent && util_read_buf_at (dirfd, "cgroup.controllers", controllers, sizeof controllers) >= 0;
   if (h->v2)
     {
       if (util_read_buf_at (dirfd, "cgroup.events", buf, sizeof buf) >= 0)
@@ -532,6 +541,8 @@ read_cgroup (struct cg_tree *t, struct iso_cgroup *cg, int dirfd)
     {
       const struct cg_source *src = &cg_sources[i];
       if (src->v2 != h->v2 || (!h->v2 && !hier_has (h, src->controller)))
+        continue;
+      if (v2_filter && src->controller && !word_in (controllers, src->controller))
         continue;
       if (!last || strcmp (last, src->file) != 0)
         {
@@ -620,6 +631,13 @@ walk (struct cg_tree *t, struct cg_hierarchy *h, struct iso_cgroup *cg, int dirf
 }
 
 static void cg_index_build (struct cg_tree *t);
+static void count_members (struct cg_tree *t);
+
+static int
+cmp_names (const void *a, const void *b)
+{
+  return strcmp (*(char *const *)a, *(char *const *)b);
+}
 
 static bool
 is_fs (const char *path, long magic, bool sysroot)
@@ -690,7 +708,7 @@ cg_tree_collect (struct cg_tree **out, const char *sysroot, iso_error_t *err)
           names[n++] = xstrdup (name);
         }
       /* A stable order: sort the names. */
-      qsort (names, n, sizeof *names, (int (*) (const void *, const void *))strcmp);
+      qsort (names, n, sizeof *names, cmp_names);
       bool any_v1 = false, any_v2 = false;
       for (size_t i = 0; i < n; i++)
         {
@@ -721,6 +739,7 @@ cg_tree_collect (struct cg_tree **out, const char *sysroot, iso_error_t *err)
     }
   (void)err;
   cg_index_build (t);
+  count_members (t);
   *out = t;
   return 0;
 }
@@ -800,4 +819,43 @@ cg_tree_find (const struct cg_tree *t, const struct cg_hierarchy *h, const char 
     if (t->index[k]->h == h && strcmp (t->index[k]->path, path) == 0)
       return t->index[k];
   return NULL;
+}
+
+/* Processes and threads, read once per path: listing a cgroup's members makes the
+   kernel build (and on v1 sort) the whole list, and every v1 root holds nearly every
+   process.  The cgroup2 copy of a path is preferred, else the first v1 hierarchy
+   that has it; the other hierarchies' copies stay unknown (-1). */
+static void
+count_members (struct cg_tree *t)
+{
+  struct cg_hierarchy *v2 = NULL;
+  for (size_t i = 0; i < t->nh; i++)
+    if (t->h[i].v2)
+      v2 = &t->h[i];
+  for (size_t i = 0; i < t->nall; i++)
+    {
+      struct iso_cgroup *cg = t->all[i];
+      struct iso_cgroup *chosen = v2 ? cg_tree_find (t, v2, cg->path) : NULL;
+      for (size_t k = 0; !chosen && k < t->nh; k++)
+        chosen = cg_tree_find (t, &t->h[k], cg->path);
+      if (chosen != cg)
+        continue;
+      cleanup_free char *dir
+          = strcmp (cg->path, "/") == 0 ? xstrdup (cg->h->dir) : xasprintf ("%s%s", cg->h->dir, cg->path);
+      cleanup_close int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (fd < 0)
+        {
+          cg->errors |= CGERR_VANISHED;
+          continue;
+        }
+      int r = count_lines (fd, "cgroup.procs", &cg->nprocs);
+      if (r == -EOPNOTSUPP)
+        cg->errors |= CGERR_THREADED;
+      else if (r == -EACCES || r == -EPERM)
+        cg->errors |= CGERR_DENIED;
+      else if (r == -ENOENT || r == -ENODEV)
+        cg->errors |= CGERR_VANISHED;
+      if (count_lines (fd, cg->h->v2 ? "cgroup.threads" : "tasks", &cg->nthreads) < 0)
+        cg->nthreads = -1;
+    }
 }

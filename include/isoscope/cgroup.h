@@ -158,12 +158,20 @@ struct cg_tree
   struct iso_cgroup **all; /* every cgroup, in walk order (parents before children) */
   size_t nall;
   unsigned nvanished, ndenied;
+  uint64_t fields;           /* what was asked for (0: everything) */
   struct iso_cgroup **index; /* by (hierarchy, path); private to cgroup.c */
   size_t index_cap;
 };
 
 /* Walk every hierarchy under SYSROOT/sys/fs/cgroup (SYSROOT may be NULL). */
 int cg_tree_collect (struct cg_tree **out, const char *sysroot, iso_error_t *err);
+/* The same, reading only the files that feed FIELDS (a mask of 1 << CGF_*; 0 for all;
+   CG_FIELDS_CPUSET asks for the effective cpuset too). */
+int cg_tree_collect_fields (struct cg_tree **out, const char *sysroot, uint64_t fields, iso_error_t *err);
+#define CG_FIELDS_CPUSET (1ULL << 63)
+_Static_assert(CGF_COUNT < 63, "cgroup fields must fit a 64-bit mask beside CG_FIELDS_CPUSET");
+/* The cgroup layout of the host without walking it. */
+enum cg_mode cg_detect_mode (const char *sysroot);
 void cg_tree_free (struct cg_tree *t);
 
 /* The hierarchy a /proc/PID/cgroup line names ("4:memory:/x" → memory), or NULL. */

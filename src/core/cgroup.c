@@ -406,6 +406,17 @@ hier_has (const struct cg_hierarchy *h, const char *controller)
   return false;
 }
 
+/* The fields one source row fills (several for cpu.max, PSI, io.stat, blkio). */
+static uint64_t
+source_fields (const struct cg_source *src)
+{
+  int n = src->how == P_CPU_MAX ? 2 : src->how == P_PSI ? 8 : src->how == P_IO_STAT ? 4 : src->how == P_BLKIO ? 2 : 1;
+  uint64_t m = 0;
+  for (int k = 0; k < n; k++)
+    m |= 1ULL << (src->field + k);
+  return m;
+}
+
 /* Is WORD one of the space-separated words of LIST? */
 static bool
 word_in (const char *list, const char *word)
@@ -516,10 +527,13 @@ read_cgroup (struct cg_tree *t, struct iso_cgroup *cg, int dirfd)
           buf[strcspn (buf, "\n")] = '\0';
           snprintf (cg->type, sizeof cg->type, "%.23s", buf);
         }
-      if (util_read_buf_at (dirfd, "cpuset.cpus.effective", buf, sizeof buf) >= 0)
-        cg->cpuset_cpus = xstrndup (buf, strcspn (buf, "\n"));
-      if (util_read_buf_at (dirfd, "cpuset.mems.effective", buf, sizeof buf) >= 0)
-        cg->cpuset_mems = xstrndup (buf, strcspn (buf, "\n"));
+      if ((!v2_filter || word_in (controllers, "cpuset")) && !(t->fields && !(t->fields & CG_FIELDS_CPUSET)))
+        {
+          if (util_read_buf_at (dirfd, "cpuset.cpus.effective", buf, sizeof buf) >= 0)
+            cg->cpuset_cpus = xstrndup (buf, strcspn (buf, "\n"));
+          if (util_read_buf_at (dirfd, "cpuset.mems.effective", buf, sizeof buf) >= 0)
+            cg->cpuset_mems = xstrndup (buf, strcspn (buf, "\n"));
+        }
     }
   else
     {
@@ -543,6 +557,8 @@ read_cgroup (struct cg_tree *t, struct iso_cgroup *cg, int dirfd)
       if (src->v2 != h->v2 || (!h->v2 && !hier_has (h, src->controller)))
         continue;
       if (v2_filter && src->controller && !word_in (controllers, src->controller))
+        continue;
+      if (t->fields && !(t->fields & source_fields (src)))
         continue;
       if (!last || strcmp (last, src->file) != 0)
         {
@@ -676,8 +692,18 @@ add_hierarchy (struct cg_tree *t, bool v2, const char *name)
 int
 cg_tree_collect (struct cg_tree **out, const char *sysroot, iso_error_t *err)
 {
+  return cg_tree_collect_fields (out, sysroot, 0, err);
+}
+
+int
+cg_tree_collect_fields (struct cg_tree **out, const char *sysroot, uint64_t fields, iso_error_t *err)
+{
   bool fixture = sysroot && *sysroot;
   struct cg_tree *t = xzalloc (sizeof *t);
+  /* The working set is derived: it needs memory.current and inactive_file. */
+  if (fields & (1ULL << CGF_MEMORY_WORKING_SET))
+    fields |= (1ULL << CGF_MEMORY_CURRENT) | (1ULL << CGF_MEMORY_STAT_INACTIVE_FILE);
+  t->fields = fields;
   t->root = xasprintf ("%s/sys/fs/cgroup", fixture ? sysroot : "");
   if (is_fs (t->root, ISO_CGROUP2_SUPER_MAGIC, fixture))
     {
@@ -858,4 +884,29 @@ count_members (struct cg_tree *t)
       if (count_lines (fd, cg->h->v2 ? "cgroup.threads" : "tasks", &cg->nthreads) < 0)
         cg->nthreads = -1;
     }
+}
+
+enum cg_mode
+cg_detect_mode (const char *sysroot)
+{
+  bool fixture = sysroot && *sysroot;
+  cleanup_free char *root = xasprintf ("%s/sys/fs/cgroup", fixture ? sysroot : "");
+  if (is_fs (root, ISO_CGROUP2_SUPER_MAGIC, fixture))
+    return CG_MODE_V2;
+  cleanup_free char *unified = xasprintf ("%s/unified", root);
+  bool v2 = is_fs (unified, ISO_CGROUP2_SUPER_MAGIC, fixture);
+  /* Any v1 hierarchy: memory or cpu are the ones every legacy layout has; else look at all. */
+  cleanup_close int rfd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (rfd < 0)
+    return CG_MODE_NONE;
+  struct dirscan ds;
+  dirscan_init (&ds, rfd);
+  const char *name;
+  bool v1 = false;
+  while (!v1 && (name = dirscan_next (&ds)))
+    {
+      cleanup_free char *dir = xasprintf ("%s/%s", root, name);
+      v1 = is_fs (dir, ISO_CGROUP_SUPER_MAGIC, fixture);
+    }
+  return v1 ? (v2 ? CG_MODE_HYBRID : CG_MODE_V1) : v2 ? CG_MODE_V2 : CG_MODE_NONE;
 }

@@ -35,7 +35,7 @@ const struct cg_field_info cg_fields[CGF_COUNT] = {
   [CGF_MEMORY_EVENTS_MAX] = { "memory_events_max", CGU_COUNT, false, "memory", "times usage hit memory.max (v1: memory.failcnt)" },
   [CGF_MEMORY_EVENTS_OOM] = { "memory_events_oom", CGU_COUNT, false, "memory", "times the OOM state was entered (v2 only)" },
   [CGF_MEMORY_EVENTS_OOM_KILL] = { "memory_events_oom_kill", CGU_COUNT, false, "memory", "processes killed by the OOM killer (v1: memory.oom_control oom_kill)" },
-  [CGF_CPU_WEIGHT] = { "cpu_weight", CGU_WEIGHT, false, "cpu", "relative CPU weight 1-10000 (v1: cpu.shares converted as systemd does)" },
+  [CGF_CPU_WEIGHT] = { "cpu_weight", CGU_WEIGHT, false, "cpu", "relative CPU weight 1-10000 (v1: cpu.shares converted as runc and crun do)" },
   [CGF_CPU_MAX_QUOTA_USEC] = { "cpu_max_quota_usec", CGU_USEC, true, "cpu", "CPU time allowed per period (v1: cpu.cfs_quota_us, -1 is max)" },
   [CGF_CPU_MAX_PERIOD_USEC] = { "cpu_max_period_usec", CGU_USEC, false, "cpu", "the quota's period (v1: cpu.cfs_period_us)" },
   [CGF_CPU_STAT_USAGE_USEC] = { "cpu_stat_usage_usec", CGU_USEC, false, "cpu", "CPU time used (v1: cpuacct.usage)" },
@@ -379,7 +379,7 @@ static const struct cg_source cg_sources[] = {
   { false, "pids", "pids.current", P_VALUE, NULL, CGF_PIDS_CURRENT, 1 },
   { false, "pids", "pids.max", P_VALUE, NULL, CGF_PIDS_MAX, 1 },
   { false, "pids", "pids.events", P_KEYED, "max", CGF_PIDS_EVENTS_MAX, 1 },
-  { false, "blkio", "blkio.bfq.weight", P_KEYED, "default", CGF_IO_WEIGHT, 1 },
+  { false, "blkio", "blkio.bfq.weight", P_VALUE, NULL, CGF_IO_WEIGHT, 1 },
   { false, "blkio", "blkio.throttle.io_service_bytes_recursive", P_BLKIO, NULL, CGF_IO_STAT_RBYTES, 1 },
   { false, "blkio", "blkio.throttle.io_serviced_recursive", P_BLKIO, NULL, CGF_IO_STAT_RIOS, 1 },
 };
@@ -477,7 +477,7 @@ apply_source (struct iso_cgroup *cg, const struct cg_source *src, const char *te
     case P_V1_SHARES:
       if (cg_parse_value (text, &v) == 0 && v.state == CGV_SET)
         {
-          /* The mapping systemd uses between cpu.shares (2..262144) and cpu.weight (1..10000). */
+          /* The mapping runc and crun use between cpu.shares (2..262144) and cpu.weight (1..10000). */
           uint64_t s = v.v < 2 ? 2 : v.v > 262144 ? 262144 : v.v;
           f[src->field] = (struct cg_val){ .state = CGV_SET, .v = 1 + ((s - 2) * 9999) / 262142 };
         }

@@ -23,6 +23,8 @@ void
 container_unescape (const char *in, char *out, size_t size)
 {
   size_t o = 0;
+  if (size == 0)
+    return;
   for (size_t i = 0; in[i] && o + 1 < size; i++)
     {
       if (in[i] == '\\' && in[i + 1] == 'x' && isxdigit ((unsigned char)in[i + 2])
@@ -56,7 +58,11 @@ set_id (struct iso_container *c, const char *engine, const char *id, size_t len)
     len = sizeof c->id - 1;
   memcpy (c->id, id, len);
   c->id[len] = '\0';
-  snprintf (c->short_id, sizeof c->short_id, "%.12s", c->id);
+  /* Hex ids are shown as their first 12 characters, names (LXC, nspawn) up to 15. */
+  if (is_hex_id (c->id, len))
+    snprintf (c->short_id, sizeof c->short_id, "%.12s", c->id);
+  else
+    snprintf (c->short_id, sizeof c->short_id, "%.15s", c->id);
 }
 
 /* One path segment; PREV is the segment before it ("" at the top). */

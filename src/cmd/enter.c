@@ -211,8 +211,11 @@ again:
           fprintf (stderr, "isoscope enter: %s\n", err->msg);
           target_release (&p.target);
           enter_plan_release (&p);
-          /* A malformed TARGET is bad usage; a well-formed one that names nothing is "not found". */
-          return err->status == 0 ? cli_try_help ("enter") : ISO_EXIT_NOT_FOUND;
+          /* A malformed PID[:INODE] is bad usage; a TARGET that names nothing is "not found". */
+          pid_t pid;
+          uint64_t ino;
+          bool malformed = target[0] >= '0' && target[0] <= '9' && target_parse_pid (target, &pid, &ino) < 0;
+          return malformed ? cli_try_help ("enter") : ISO_EXIT_NOT_FOUND;
         }
       p.have_target = true;
       /* A bare TARGET enters all of its namespaces, like -a. */

@@ -151,8 +151,7 @@ is "$(run "$C" sh -c "$probe")" "$want" "bare TARGET: same output as nsenter -a"
 is "$(run -- "$C" sh -c "$probe")" "$want" "-- TARGET CMD: same output as nsenter -a"
 out=$("$ISOSCOPE" enter "$C" -- sh -c "$probe" 2>/dev/null)
 [ "$out" = "$want" ]
-todo_ok $? "TARGET -- CMD: same output as nsenter -a" \
-  "the '--' after a TARGET is run as the command (exit 127), though the usage shows [TARGET] [[--] <command>]"
+ok $? "TARGET -- CMD: same output as nsenter -a"
 # shellcheck disable=SC2016 # $t is the inner sh's
 links='for t in cgroup ipc mnt net pid time uts user; do readlink /proc/self/ns/$t; done'
 want=$(for t in cgroup ipc mnt net pid time uts user; do readlink "/proc/$C/ns/$t"; done)

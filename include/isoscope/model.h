@@ -45,6 +45,12 @@ struct ns_holder
 };
 
 struct iso_proc;
+struct iso_fdpath
+{
+  pid_t pid;
+  int fd;
+  char *path;
+};
 struct iso_cgroup;
 struct iso_container;
 struct iso_sec;
@@ -159,6 +165,10 @@ struct iso_model
   struct iso_ns **ns; /* sorted by inode */
   size_t nns;
   dev_t nsfs_dev;
+  /* fds whose link is a path: an nsfs file opened through a bind mount reads so; the
+     collector resolves them once the bind mounts are known (private to the collector) */
+  struct iso_fdpath *fdpaths;
+  size_t nfdpaths;
   /* lookup tables (private to model.c) */
   struct iso_hash *proc_by_pid;
   struct iso_hash *ns_by_ino;
@@ -221,5 +231,11 @@ void iso_model_remove_last_proc (struct iso_model *m);
 struct iso_ns *iso_model_get_ns (struct iso_model *m, enum ns_type type, uint64_t ino, bool *created);
 struct ns_holder *iso_ns_add_holder (struct iso_ns *ns, enum ns_holder_kind kind);
 void iso_model_finish (struct iso_model *m); /* sort and link; call once after collecting */
+void iso_model_drop_fdpaths (struct iso_model *m);
+/* Remove (and free) the processes or namespaces for which GONE returns true, for a model
+   that is kept up to date (live.c); nothing else may still point at them.  The order of
+   the rest is kept; call iso_model_finish again to re-link parents. */
+void iso_model_drop_procs (struct iso_model *m, bool (*gone) (const struct iso_proc *, void *), void *arg);
+void iso_model_drop_ns (struct iso_model *m, bool (*gone) (const struct iso_ns *, void *), void *arg);
 
 #endif

@@ -32,6 +32,9 @@ int ns_parse_link (const char *text, enum ns_type *type, uint64_t *ino);
 struct ns_scan_ctx;
 int ns_collect_mounts (struct iso_model *m, int procfd, iso_error_t *err);
 void ns_collect_relations (struct iso_model *m, int procfd, bool netnsid);
+/* Recognise the fds that reached a namespace through a bind-mount path (after
+   ns_collect_mounts); frees the candidate list. */
+void ns_resolve_fd_paths (struct iso_model *m, int procfd);
 
 /* Read the 64-bit id, parent, owner and owner uid of an open nsfs fd into NS. */
 void ns_read_relations_fd (struct iso_ns *ns, int fd);

@@ -124,6 +124,7 @@ iso_model_collect (struct iso_model **out, const struct iso_collect_opts *opts, 
       ns_collect_mounts (m, procfd, NULL);
       m->scan.sources |= SRC_MOUNTS;
     }
+  ns_resolve_fd_paths (m, procfd);
   if (flags & (COLLECT_RELATIONS | COLLECT_NETNSID))
     {
       ns_collect_relations (m, procfd, flags & COLLECT_NETNSID);

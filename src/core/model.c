@@ -160,6 +160,7 @@ iso_model_free (struct iso_model *m)
     free (m->containers[i]);
   free (m->containers);
   cg_tree_free (m->cg);
+  iso_model_drop_fdpaths (m);
   free (m->procs);
   free (m->ns);
   hash_free (m->proc_by_pid);
@@ -262,6 +263,16 @@ iso_model_finish (struct iso_model *m)
     }
 }
 
+void
+iso_model_drop_fdpaths (struct iso_model *m)
+{
+  for (size_t i = 0; i < m->nfdpaths; i++)
+    free (m->fdpaths[i].path);
+  free (m->fdpaths);
+  m->fdpaths = NULL;
+  m->nfdpaths = 0;
+}
+
 struct iso_container *
 iso_model_intern_container (struct iso_model *m, const struct iso_container *c)
 {
@@ -273,4 +284,42 @@ iso_model_intern_container (struct iso_model *m, const struct iso_container *c)
   *n = *c;
   m->containers[m->ncontainers++] = n;
   return n;
+}
+
+void
+iso_model_drop_procs (struct iso_model *m, bool (*gone) (const struct iso_proc *, void *), void *arg)
+{
+  size_t k = 0;
+  for (size_t i = 0; i < m->nprocs; i++)
+    {
+      struct iso_proc *p = m->procs[i];
+      if (!gone (p, arg))
+        {
+          m->procs[k++] = p;
+          continue;
+        }
+      if (hash_get (m->proc_by_pid, (uint64_t)p->pid) == p)
+        hash_del (m->proc_by_pid, (uint64_t)p->pid);
+      proc_free (p);
+    }
+  m->nprocs = k;
+}
+
+void
+iso_model_drop_ns (struct iso_model *m, bool (*gone) (const struct iso_ns *, void *), void *arg)
+{
+  size_t k = 0;
+  for (size_t i = 0; i < m->nns; i++)
+    {
+      struct iso_ns *ns = m->ns[i];
+      if (!gone (ns, arg))
+        {
+          m->ns[k++] = ns;
+          continue;
+        }
+      if (hash_get (m->ns_by_ino, ns->ino) == ns)
+        hash_del (m->ns_by_ino, ns->ino);
+      ns_free (ns);
+    }
+  m->nns = k;
 }

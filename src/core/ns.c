@@ -185,6 +185,66 @@ ns_collect_mounts (struct iso_model *m, int procfd, iso_error_t *err)
   return 0;
 }
 
+/* Is PATH among the sorted strings of SET? */
+static int
+cmp_str (const void *a, const void *b)
+{
+  return strcmp (*(char *const *)a, *(char *const *)b);
+}
+
+void
+ns_resolve_fd_paths (struct iso_model *m, int procfd)
+{
+  if (!m->nfdpaths || !m->nsfs_dev)
+    {
+      iso_model_drop_fdpaths (m);
+      return;
+    }
+  /* The candidates: every bind-mount path seen in any mount namespace, and "/". */
+  size_t nset = 0, cap = 8;
+  const char **set = xcalloc (cap, sizeof *set);
+  set[nset++] = "/";
+  for (size_t i = 0; i < m->nns; i++)
+    for (size_t k = 0; k < m->ns[i]->nholders; k++)
+      if (m->ns[i]->holders[k].kind == HOLDER_BIND)
+        {
+          if (nset == cap)
+            set = xreallocarray (set, cap *= 2, sizeof *set);
+          set[nset++] = m->ns[i]->holders[k].path;
+        }
+  qsort (set, nset, sizeof *set, cmp_str);
+  for (size_t i = 0; i < m->nfdpaths; i++)
+    {
+      const struct iso_fdpath *f = &m->fdpaths[i];
+      if (!bsearch (&f->path, set, nset, sizeof *set, cmp_str))
+        continue;
+      char rel[48];
+      snprintf (rel, sizeof rel, "%d/fd/%d", (int)f->pid, f->fd);
+      struct stat st;
+      if (fstatat (procfd, rel, &st, 0) < 0 || st.st_dev != m->nsfs_dev)
+        continue;
+      struct iso_ns *ns = iso_model_find_ns (m, (uint64_t)st.st_ino);
+      if (!ns)
+        {
+          /* Held by nothing else we saw: ask the file which type it is. */
+          int fd = openat (procfd, rel, O_RDONLY | O_CLOEXEC);
+          int t = fd >= 0 ? ns_type_from_clone_flag (ioctl (fd, ISO_NS_GET_NSTYPE)) : -1;
+          if (fd >= 0)
+            close (fd);
+          if (t < 0)
+            continue;
+          ns = iso_model_get_ns (m, (enum ns_type)t, (uint64_t)st.st_ino, NULL);
+        }
+      struct ns_holder *h = iso_ns_add_holder (ns, HOLDER_FD);
+      h->pid = f->pid;
+      h->num = f->fd;
+      if (!ns->open_path)
+        ns->open_path = xstrdup (rel);
+    }
+  free (set);
+  iso_model_drop_fdpaths (m);
+}
+
 void
 ns_read_relations_fd (struct iso_ns *ns, int fd)
 {

@@ -299,6 +299,32 @@ set_open_path (struct iso_ns *ns, pid_t pid, const char *dir, const char *name)
     ns->open_path = xasprintf ("%d/%s/%s", (int)pid, dir, name);
 }
 
+/* The namespaces of the first thread of PIDDIR other than the leader LEADER whose links
+   can be read.  0, or the errno of the last failure. */
+static int
+read_live_thread_ns (int piddir, pid_t leader, uint64_t inos[NS_TYPE_COUNT], uint64_t *pid_fc, uint64_t *time_fc)
+{
+  cleanup_close int taskfd = openat (piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (taskfd < 0)
+    return errno;
+  struct dirscan d;
+  dirscan_init (&d, taskfd);
+  const char *name;
+  int e = ENOENT;
+  while ((name = dirscan_next (&d)))
+    {
+      int tid;
+      if (util_parse_int (name, &tid) < 0 || tid == leader)
+        continue;
+      char prefix[32];
+      snprintf (prefix, sizeof prefix, "%d/ns/", tid);
+      e = read_ns_links (taskfd, prefix, inos, pid_fc, time_fc);
+      if (e == 0)
+        return 0;
+    }
+  return e;
+}
+
 static void
 collect_tasks (struct iso_model *m, int piddir, struct iso_proc *p)
 {
@@ -347,15 +373,24 @@ collect_fds (struct iso_model *m, int piddir, struct iso_proc *p)
   struct dirscan d;
   dirscan_init (&d, fdfd);
   const char *name;
-  char buf[64];
+  char buf[4096];
   while ((name = dirscan_next (&d)))
     {
       if (name[0] < '0' || name[0] > '9')
         continue;
       ssize_t n = readlinkat (fdfd, name, buf, sizeof buf - 1);
-      if (n <= 0 || buf[0] == '/')
+      if (n <= 0)
         continue;
       buf[n] = '\0';
+      if (buf[0] == '/')
+        {
+          /* Opened through a path: an nsfs bind mount reads so (or "/" once lazily
+             unmounted).  Kept for ns_resolve_fd_paths, which knows the bind mounts. */
+          if ((m->nfdpaths & (m->nfdpaths - 1)) == 0)
+            m->fdpaths = xreallocarray (m->fdpaths, m->nfdpaths ? m->nfdpaths * 2 : 64, sizeof *m->fdpaths);
+          m->fdpaths[m->nfdpaths++] = (struct iso_fdpath){ p->pid, atoi (name), xstrdup (buf) };
+          continue;
+        }
       enum ns_type t;
       uint64_t ino;
       if (ns_parse_link (buf, &t, &ino) < 0)
@@ -472,6 +507,20 @@ collect_one (struct iso_model *m, int procfd, pid_t pid, unsigned flags)
 
   uint64_t inos[NS_TYPE_COUNT] = { 0 }, pid_fc = 0, time_fc = 0;
   int e = read_ns_links (piddir, "ns/", inos, &pid_fc, &time_fc);
+  /* A leader that exited while its other threads run is a zombie that keeps only its
+     user and pid links: the process lives on in those threads, so take the namespaces
+     of the first one. */
+  if (p->state == 'Z' && p->nthreads > 1 && (e == ENOENT || !inos[NS_MNT] || !inos[NS_NET]))
+    {
+      uint64_t tinos[NS_TYPE_COUNT], tpid_fc = 0, ttime_fc = 0;
+      if (read_live_thread_ns (piddir, p->pid, tinos, &tpid_fc, &ttime_fc) == 0)
+        {
+          memcpy (inos, tinos, sizeof tinos);
+          pid_fc = tpid_fc;
+          time_fc = ttime_fc;
+          e = 0;
+        }
+    }
   if (e)
     {
       p->ns_errno = e;
@@ -541,6 +590,7 @@ collect_one (struct iso_model *m, int procfd, pid_t pid, unsigned flags)
 
   if ((flags & COLLECT_TASKS) && p->nthreads > 1 && !e)
     collect_tasks (m, piddir, p);
+
   if (flags & COLLECT_FDS)
     collect_fds (m, piddir, p);
   if ((flags & COLLECT_CGROUPS) && m->cg)

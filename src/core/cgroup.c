@@ -734,7 +734,8 @@ cg_tree_collect_fields (struct cg_tree **out, const char *sysroot, uint64_t fiel
           names[n++] = xstrdup (name);
         }
       /* A stable order: sort the names. */
-      qsort (names, n, sizeof *names, cmp_names);
+      if (n)
+        qsort (names, n, sizeof *names, cmp_names);
       bool any_v1 = false, any_v2 = false;
       for (size_t i = 0; i < n; i++)
         {

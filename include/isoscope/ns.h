@@ -14,6 +14,7 @@ struct ns_type_info
   const char *for_children; /* pid_for_children / time_for_children, or NULL */
   int clone_flag;           /* CLONE_NEW* */
   bool hierarchical;        /* has NS_GET_PARENT (pid, user) */
+  char opt;                 /* nsenter's and unshare's short option: m n p u i U C T */
 };
 
 extern const struct ns_type_info ns_types[NS_TYPE_COUNT];
@@ -21,6 +22,8 @@ extern const struct ns_type_info ns_types[NS_TYPE_COUNT];
 /* Look a type up by its name ("net") or its long name ("network", "mount"...).  -1 if unknown. */
 int ns_type_from_name (const char *name);
 const char *ns_type_name (enum ns_type t);
+/* The type whose nsenter/unshare short option is C ('n' is net), or -1. */
+int ns_type_from_option (int c);
 /* Map a CLONE_NEW* flag (as NS_GET_NSTYPE returns) to a type; -1 if unknown. */
 int ns_type_from_clone_flag (int flag);
 

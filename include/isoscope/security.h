@@ -51,6 +51,8 @@ struct iso_mntview
 /* Fill P->sec from PIDDIR (an open /proc/PID). */
 void sec_collect_proc (int piddir, struct iso_proc *p);
 void sec_free (struct iso_sec *s);
+/* Fill the view of P's mount namespace from P's mountinfo, unless it has one. */
+void sec_collect_mntview (int piddir, struct iso_proc *p);
 
 /* Parse a mountinfo text into a view.  0 or -EINVAL. */
 int sec_parse_mntview (const char *text, struct iso_mntview *v);

@@ -37,6 +37,9 @@ void target_release (struct iso_target *t);
 /* The inode of a pidfd on pidfs (Linux 6.9+), 0 when pidfds are not on pidfs. */
 uint64_t target_pidfd_inode (int pidfd);
 
+/* The lowest pid in DIR/cgroup.procs: 0 when it has none, -1 when it cannot be read. */
+pid_t target_cgroup_lowest_pid (const char *dir);
+
 /* Parse "PID" or "PID:INODE".  0, or -EINVAL. */
 int target_parse_pid (const char *text, pid_t *pid, uint64_t *ino);
 

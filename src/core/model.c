@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* model.c: the host model's storage, lookups and final ordering. */
 #include "isoscope/model.h"
+#include "isoscope/hash.h"
 #include "isoscope/cgroup.h"
 #include "isoscope/container.h"
 #include "isoscope/security.h"
@@ -9,114 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Open-addressing hash from a 64-bit key to a pointer. */
-struct iso_hash
-{
-  uint64_t *keys;
-  void **vals;
-  size_t cap, len;
-};
-
-static struct iso_hash *
-hash_new (void)
-{
-  struct iso_hash *h = xzalloc (sizeof *h);
-  h->cap = 1024;
-  h->keys = xcalloc (h->cap, sizeof *h->keys);
-  h->vals = xcalloc (h->cap, sizeof *h->vals);
-  return h;
-}
-
-static void
-hash_free (struct iso_hash *h)
-{
-  if (!h)
-    return;
-  free (h->keys);
-  free (h->vals);
-  free (h);
-}
-
-static size_t
-hash_slot (uint64_t k, size_t cap)
-{
-  k ^= k >> 33;
-  k *= 0xff51afd7ed558ccdULL;
-  k ^= k >> 33;
-  return (size_t)k & (cap - 1);
-}
-
-static void *
-hash_get (const struct iso_hash *h, uint64_t k)
-{
-  for (size_t i = hash_slot (k, h->cap);; i = (i + 1) & (h->cap - 1))
-    {
-      if (!h->vals[i])
-        return NULL;
-      if (h->keys[i] == k)
-        return h->vals[i];
-    }
-}
-
-static void hash_put (struct iso_hash *h, uint64_t k, void *v);
-
-static void
-hash_grow (struct iso_hash *h)
-{
-  struct iso_hash old = *h;
-  h->cap *= 2;
-  h->len = 0;
-  h->keys = xcalloc (h->cap, sizeof *h->keys);
-  h->vals = xcalloc (h->cap, sizeof *h->vals);
-  for (size_t i = 0; i < old.cap; i++)
-    if (old.vals[i])
-      hash_put (h, old.keys[i], old.vals[i]);
-  free (old.keys);
-  free (old.vals);
-}
-
-/* Insert or replace; V must not be NULL. */
-static void
-hash_put (struct iso_hash *h, uint64_t k, void *v)
-{
-  if ((h->len + 1) * 2 > h->cap)
-    hash_grow (h);
-  size_t i = hash_slot (k, h->cap);
-  while (h->vals[i] && h->keys[i] != k)
-    i = (i + 1) & (h->cap - 1);
-  if (!h->vals[i])
-    h->len++;
-  h->keys[i] = k;
-  h->vals[i] = v;
-}
-
-/* Remove K, re-inserting the rest of its cluster. */
-static void
-hash_del (struct iso_hash *h, uint64_t k)
-{
-  size_t i = hash_slot (k, h->cap);
-  while (h->vals[i] && h->keys[i] != k)
-    i = (i + 1) & (h->cap - 1);
-  if (!h->vals[i])
-    return;
-  h->vals[i] = NULL;
-  h->len--;
-  for (size_t j = (i + 1) & (h->cap - 1); h->vals[j]; j = (j + 1) & (h->cap - 1))
-    {
-      uint64_t kk = h->keys[j];
-      void *vv = h->vals[j];
-      h->vals[j] = NULL;
-      h->len--;
-      hash_put (h, kk, vv);
-    }
-}
-
 struct iso_model *
 iso_model_new (void)
 {
   struct iso_model *m = xzalloc (sizeof *m);
-  m->proc_by_pid = hash_new ();
-  m->ns_by_ino = hash_new ();
+  m->proc_by_pid = iso_hash_new ();
+  m->ns_by_ino = iso_hash_new ();
   m->scan.viewer_uid = -1;
   return m;
 }
@@ -163,8 +62,8 @@ iso_model_free (struct iso_model *m)
   iso_model_drop_fdpaths (m);
   free (m->procs);
   free (m->ns);
-  hash_free (m->proc_by_pid);
-  hash_free (m->ns_by_ino);
+  iso_hash_free (m->proc_by_pid);
+  iso_hash_free (m->ns_by_ino);
   free (m);
 }
 
@@ -178,7 +77,7 @@ iso_model_add_proc (struct iso_model *m, pid_t pid)
   if ((m->nprocs & (m->nprocs - 1)) == 0)
     m->procs = xreallocarray (m->procs, m->nprocs ? m->nprocs * 2 : 64, sizeof *m->procs);
   m->procs[m->nprocs++] = p;
-  hash_put (m->proc_by_pid, (uint64_t)pid, p);
+  iso_hash_put (m->proc_by_pid, (uint64_t)pid, p);
   return p;
 }
 
@@ -188,14 +87,14 @@ iso_model_remove_last_proc (struct iso_model *m)
   if (!m->nprocs)
     return;
   struct iso_proc *p = m->procs[--m->nprocs];
-  hash_del (m->proc_by_pid, (uint64_t)p->pid);
+  iso_hash_del (m->proc_by_pid, (uint64_t)p->pid);
   proc_free (p);
 }
 
 struct iso_ns *
 iso_model_get_ns (struct iso_model *m, enum ns_type type, uint64_t ino, bool *created)
 {
-  struct iso_ns *ns = hash_get (m->ns_by_ino, ino);
+  struct iso_ns *ns = iso_hash_get (m->ns_by_ino, ino);
   if (created)
     *created = !ns;
   if (ns)
@@ -209,7 +108,7 @@ iso_model_get_ns (struct iso_model *m, enum ns_type type, uint64_t ino, bool *cr
   if ((m->nns & (m->nns - 1)) == 0)
     m->ns = xreallocarray (m->ns, m->nns ? m->nns * 2 : 64, sizeof *m->ns);
   m->ns[m->nns++] = ns;
-  hash_put (m->ns_by_ino, ino, ns);
+  iso_hash_put (m->ns_by_ino, ino, ns);
   return ns;
 }
 
@@ -226,13 +125,13 @@ iso_ns_add_holder (struct iso_ns *ns, enum ns_holder_kind kind)
 struct iso_proc *
 iso_model_find_proc (const struct iso_model *m, pid_t pid)
 {
-  return hash_get (m->proc_by_pid, (uint64_t)pid);
+  return iso_hash_get (m->proc_by_pid, (uint64_t)pid);
 }
 
 struct iso_ns *
 iso_model_find_ns (const struct iso_model *m, uint64_t ino)
 {
-  return hash_get (m->ns_by_ino, ino);
+  return iso_hash_get (m->ns_by_ino, ino);
 }
 
 static int
@@ -298,8 +197,8 @@ iso_model_drop_procs (struct iso_model *m, bool (*gone) (const struct iso_proc *
           m->procs[k++] = p;
           continue;
         }
-      if (hash_get (m->proc_by_pid, (uint64_t)p->pid) == p)
-        hash_del (m->proc_by_pid, (uint64_t)p->pid);
+      if (iso_hash_get (m->proc_by_pid, (uint64_t)p->pid) == p)
+        iso_hash_del (m->proc_by_pid, (uint64_t)p->pid);
       proc_free (p);
     }
   m->nprocs = k;
@@ -317,8 +216,8 @@ iso_model_drop_ns (struct iso_model *m, bool (*gone) (const struct iso_ns *, voi
           m->ns[k++] = ns;
           continue;
         }
-      if (hash_get (m->ns_by_ino, ns->ino) == ns)
-        hash_del (m->ns_by_ino, ns->ino);
+      if (iso_hash_get (m->ns_by_ino, ns->ino) == ns)
+        iso_hash_del (m->ns_by_ino, ns->ino);
       ns_free (ns);
     }
   m->nns = k;

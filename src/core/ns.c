@@ -38,14 +38,14 @@
 #define ISO_PID_NS_INIT_INO 0xEFFFFFFCU
 
 const struct ns_type_info ns_types[NS_TYPE_COUNT] = {
-  [NS_MNT] = { NS_MNT, "mnt", "mnt", NULL, CLONE_NEWNS, false },
-  [NS_NET] = { NS_NET, "net", "net", NULL, CLONE_NEWNET, false },
-  [NS_PID] = { NS_PID, "pid", "pid", "pid_for_children", CLONE_NEWPID, true },
-  [NS_UTS] = { NS_UTS, "uts", "uts", NULL, CLONE_NEWUTS, false },
-  [NS_IPC] = { NS_IPC, "ipc", "ipc", NULL, CLONE_NEWIPC, false },
-  [NS_USER] = { NS_USER, "user", "user", NULL, CLONE_NEWUSER, true },
-  [NS_CGROUP] = { NS_CGROUP, "cgroup", "cgroup", NULL, CLONE_NEWCGROUP, false },
-  [NS_TIME] = { NS_TIME, "time", "time", "time_for_children", CLONE_NEWTIME, false },
+  [NS_MNT] = { NS_MNT, "mnt", "mnt", NULL, CLONE_NEWNS, false, 'm' },
+  [NS_NET] = { NS_NET, "net", "net", NULL, CLONE_NEWNET, false, 'n' },
+  [NS_PID] = { NS_PID, "pid", "pid", "pid_for_children", CLONE_NEWPID, true, 'p' },
+  [NS_UTS] = { NS_UTS, "uts", "uts", NULL, CLONE_NEWUTS, false, 'u' },
+  [NS_IPC] = { NS_IPC, "ipc", "ipc", NULL, CLONE_NEWIPC, false, 'i' },
+  [NS_USER] = { NS_USER, "user", "user", NULL, CLONE_NEWUSER, true, 'U' },
+  [NS_CGROUP] = { NS_CGROUP, "cgroup", "cgroup", NULL, CLONE_NEWCGROUP, false, 'C' },
+  [NS_TIME] = { NS_TIME, "time", "time", "time_for_children", CLONE_NEWTIME, false, 'T' },
 };
 
 static const struct
@@ -70,6 +70,15 @@ const char *
 ns_type_name (enum ns_type t)
 {
   return (unsigned)t < NS_TYPE_COUNT ? ns_types[t].name : "?";
+}
+
+int
+ns_type_from_option (int c)
+{
+  for (int t = 0; t < NS_TYPE_COUNT; t++)
+    if (ns_types[t].opt == c)
+      return t;
+  return -1;
 }
 
 int

@@ -598,17 +598,7 @@ collect_one (struct iso_model *m, int procfd, pid_t pid, unsigned flags)
   if (flags & COLLECT_SECURITY)
     {
       sec_collect_proc (piddir, p);
-      struct iso_ns *mnt = p->ns[NS_MNT];
-      if (mnt && !mnt->mntview && p->state != 'Z')
-        {
-          char *text;
-          if (util_read_file_at (piddir, "mountinfo", &text) >= 0)
-            {
-              mnt->mntview = xzalloc (sizeof *mnt->mntview);
-              sec_parse_mntview (text, mnt->mntview);
-              free (text);
-            }
-        }
+      sec_collect_mntview (piddir, p);
     }
   if (flags & COLLECT_CMDLINE)
     {

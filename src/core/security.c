@@ -130,6 +130,20 @@ sec_collect_proc (int piddir, struct iso_proc *p)
 }
 
 void
+sec_collect_mntview (int piddir, struct iso_proc *p)
+{
+  struct iso_ns *mnt = p->ns[NS_MNT];
+  if (!mnt || mnt->mntview || p->state == 'Z')
+    return;
+  char *text;
+  if (util_read_file_at (piddir, "mountinfo", &text) < 0)
+    return;
+  mnt->mntview = xzalloc (sizeof *mnt->mntview);
+  sec_parse_mntview (text, mnt->mntview);
+  free (text);
+}
+
+void
 sec_free (struct iso_sec *s)
 {
   if (!s)

@@ -74,9 +74,8 @@ pin_pid (pid_t pid, struct iso_target *t, iso_error_t *err)
   return 0;
 }
 
-/* The lowest pid listed in DIR/cgroup.procs. */
-static pid_t
-cgroup_first_pid (const char *dir)
+pid_t
+target_cgroup_lowest_pid (const char *dir)
 {
   cleanup_free char *path = xasprintf ("%s/cgroup.procs", dir);
   cleanup_free char *text = NULL;
@@ -136,7 +135,7 @@ target_resolve (const char *text, struct iso_target *t, iso_error_t *err)
       struct statfs sfs;
       if (statfs (text, &sfs) < 0 || (sfs.f_type != 0x63677270 /* cgroup2 */ && sfs.f_type != 0x27e0eb /* cgroup */))
         return iso_make_error (err, 0, "target '%s' is a directory but not a cgroup", text);
-      pid = cgroup_first_pid (text);
+      pid = target_cgroup_lowest_pid (text);
       if (pid <= 0)
         return iso_make_error (err, ESRCH, "cgroup '%s' has no processes", text);
       t->kind = TARGET_CGROUP;

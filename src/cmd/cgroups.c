@@ -2,6 +2,7 @@
 /* cgroups.c: `isoscope cgroups`, the cgroup tree or table with limits, usage, rates, pressure and containers. */
 #define _GNU_SOURCE
 #include "isoscope/cgroup.h"
+#include "isoscope/cgrows.h"
 #include "isoscope/cli.h"
 #include "isoscope/container.h"
 #include "isoscope/error.h"
@@ -15,37 +16,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-/* One row: a cgroup path, merged across the hierarchies that have it (on v1 and
-   hybrid hosts each controller is its own tree with the same paths). */
-struct cg_row
-{
-  char *path;
-  struct iso_cgroup **per_h; /* by hierarchy index, NULL where the path does not exist */
-  struct cg_val f[CGF_COUNT];
-  int nprocs, nthreads, frozen, populated;
-  int subtree_procs; /* processes here and below */
-  struct cg_row *parent;
-  bool recreated; /* a hierarchy's inode changed between the two samples */
-  bool has_rates;
-  double cpu_pct, cpu_quota_pct, throttled_pct, io_rbps, io_wbps;
-  bool cpu_quota_known, throttled_known, io_known;
-  uint64_t oom_kill_delta;
-  bool oom_delta_known;
-  struct iso_container container;
-  bool has_container;
-  const char *cpuset_cpus;
-  unsigned errors;
-  struct libscols_line *line;
-  cJSON *json;
-};
-
-struct cg_view
-{
-  struct cg_tree *t;
-  struct cg_row **rows; /* sorted by path: parents before children */
-  size_t nrows;
-};
 
 /* ---- columns: the summary ones, then every kernel field by its JSON name ---- */
 
@@ -162,228 +132,6 @@ usage (FILE *out)
          out);
 }
 
-/* ---- building rows ---- */
-
-static int
-cmp_rows (const void *a, const void *b)
-{
-  const struct cg_row *x = *(struct cg_row *const *)a, *y = *(struct cg_row *const *)b;
-  /* Sort by path components so that "/a/b" follows "/a" before "/a-b". */
-  const char *p = x->path, *q = y->path;
-  while (*p && *p == *q)
-    p++, q++;
-  int cp = *p == '/' ? 1 : (unsigned char)*p + 1, cq = *q == '/' ? 1 : (unsigned char)*q + 1;
-  if (!*p)
-    cp = 0;
-  if (!*q)
-    cq = 0;
-  return cp - cq;
-}
-
-static struct cg_row *
-find_row (struct cg_view *v, const char *path)
-{
-  size_t lo = 0, hi = v->nrows;
-  struct cg_row key = { .path = (char *)path }, *kp = &key;
-  while (lo < hi)
-    {
-      size_t mid = (lo + hi) / 2;
-      int c = cmp_rows (&v->rows[mid], &kp);
-      if (c == 0)
-        return v->rows[mid];
-      if (c < 0)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return NULL;
-}
-
-/* The hierarchies in the order their values are preferred: v1 controllers first on
-   hybrid hosts (the unified tree there has only core files), then cgroup2. */
-static void
-merge_row (struct cg_view *v, struct cg_row *r)
-{
-  r->nprocs = r->nthreads = r->frozen = r->populated = -1;
-  for (int pass = 0; pass < 2; pass++)
-    for (size_t i = 0; i < v->t->nh; i++)
-      {
-        struct iso_cgroup *cg = r->per_h[i];
-        if (!cg || cg->h->v2 != (pass == 1))
-          continue;
-        for (int f = 0; f < CGF_COUNT; f++)
-          if (r->f[f].state == CGV_ABSENT && cg->f[f].state != CGV_ABSENT)
-            r->f[f] = cg->f[f];
-        if (cg->nprocs > r->nprocs)
-          r->nprocs = cg->nprocs;
-        if (cg->nthreads > r->nthreads)
-          r->nthreads = cg->nthreads;
-        if (r->frozen < 0)
-          r->frozen = cg->frozen;
-        if (r->populated < 0)
-          r->populated = cg->populated;
-        if (!r->cpuset_cpus)
-          r->cpuset_cpus = cg->cpuset_cpus;
-        r->errors |= cg->errors;
-      }
-  /* The working set again, from the merged values (they may come from two files). */
-  struct cg_val *cur = &r->f[CGF_MEMORY_CURRENT], *in = &r->f[CGF_MEMORY_STAT_INACTIVE_FILE];
-  if (cur->state == CGV_SET && in->state == CGV_SET)
-    r->f[CGF_MEMORY_WORKING_SET] = (struct cg_val){ .state = CGV_SET, .v = cur->v > in->v ? cur->v - in->v : 0 };
-  r->has_container = container_from_path (r->path, &r->container);
-}
-
-static void
-view_free (struct cg_view *v)
-{
-  for (size_t i = 0; i < v->nrows; i++)
-    {
-      free (v->rows[i]->path);
-      free (v->rows[i]->per_h);
-      free (v->rows[i]);
-    }
-  free (v->rows);
-  cg_tree_free (v->t);
-  memset (v, 0, sizeof *v);
-}
-
-/* --controller NAME: the hierarchy named so, or one whose controller list has NAME
-   as a whole entry ("cpu" is not "cpuset"); cgroup2 answers to "unified" and "cgroup2"
-   and, on a pure v2 host, to every controller. */
-static bool
-hierarchy_matches (const struct cg_hierarchy *h, const char *name)
-{
-  if (strcmp (h->name, name) == 0)
-    return true;
-  if (h->v2)
-    return strcmp (name, "unified") == 0 || strcmp (name, "cgroup2") == 0 || strcmp (h->name, "") == 0;
-  size_t n = strlen (name);
-  for (const char *s = h->controllers; *s;)
-    {
-      size_t l = strcspn (s, ",");
-      if (l == n && strncmp (s, name, n) == 0)
-        return true;
-      s += l + (s[l] == ',');
-    }
-  return false;
-}
-
-static int
-view_build (struct cg_view *v, const char *controller, iso_error_t *err)
-{
-  int r = cg_tree_collect (&v->t, iso_global.sysroot, err);
-  if (r < 0)
-    return r;
-  if (v->t->mode == CG_MODE_NONE)
-    return iso_make_error (err, ENOENT, "no cgroup filesystem under %s", v->t->root);
-  bool any = false;
-  for (size_t i = 0; i < v->t->nall; i++)
-    {
-      struct iso_cgroup *cg = v->t->all[i];
-      if (controller && !hierarchy_matches (cg->h, controller))
-        continue;
-      any = true;
-      struct cg_row *row = find_row (v, cg->path);
-      if (!row)
-        {
-          row = xzalloc (sizeof *row);
-          row->path = xstrdup (cg->path);
-          row->per_h = xcalloc (v->t->nh, sizeof *row->per_h);
-          v->rows = xreallocarray (v->rows, v->nrows + 1, sizeof *v->rows);
-          /* Insert in order (the walk gives each hierarchy in order; merging needs a search). */
-          size_t at = v->nrows;
-          while (at > 0 && cmp_rows (&v->rows[at - 1], &row) > 0)
-            at--;
-          memmove (v->rows + at + 1, v->rows + at, (v->nrows - at) * sizeof *v->rows);
-          v->rows[at] = row;
-          v->nrows++;
-        }
-      row->per_h[cg->h - v->t->h] = cg;
-    }
-  if (controller && !any)
-    return iso_make_error (err, ENOENT, "no hierarchy with the controller '%s'", controller);
-  for (size_t i = 0; i < v->nrows; i++)
-    {
-      struct cg_row *row = v->rows[i];
-      merge_row (v, row);
-      if (strcmp (row->path, "/") != 0)
-        {
-          cleanup_free char *dir = xstrdup (row->path);
-          char *slash = strrchr (dir, '/');
-          if (slash == dir)
-            slash[1] = '\0';
-          else
-            *slash = '\0';
-          row->parent = find_row (v, dir);
-        }
-    }
-  /* Processes in each subtree, children before parents (reverse path order). */
-  for (size_t i = v->nrows; i-- > 0;)
-    {
-      struct cg_row *row = v->rows[i];
-      row->subtree_procs += row->nprocs > 0 ? row->nprocs : 0;
-      if (row->parent)
-        row->parent->subtree_procs += row->subtree_procs;
-    }
-  return 0;
-}
-
-/* Rates between two samples of the same rows, only where every hierarchy's cgroup kept its inode. */
-static void
-view_rates (struct cg_view *now, struct cg_view *before, double seconds)
-{
-  for (size_t i = 0; i < now->nrows; i++)
-    {
-      struct cg_row *r = now->rows[i];
-      struct cg_row *o = find_row (before, r->path);
-      if (!o)
-        continue;
-      for (size_t h = 0; h < now->t->nh; h++)
-        if (r->per_h[h] && o->per_h[h] && r->per_h[h]->ino != o->per_h[h]->ino)
-          r->recreated = true;
-      if (r->recreated || seconds <= 0)
-        continue;
-      r->has_rates = true;
-      const struct cg_val *u1 = &r->f[CGF_CPU_STAT_USAGE_USEC], *u0 = &o->f[CGF_CPU_STAT_USAGE_USEC];
-      if (u1->state == CGV_SET && u0->state == CGV_SET && u1->v >= u0->v)
-        {
-          double used = (double)(u1->v - u0->v) / 1e6;
-          r->cpu_pct = 100.0 * used / seconds;
-          const struct cg_val *q = &r->f[CGF_CPU_MAX_QUOTA_USEC], *p = &r->f[CGF_CPU_MAX_PERIOD_USEC];
-          if (q->state == CGV_SET && p->state == CGV_SET && p->v > 0 && q->v > 0)
-            {
-              r->cpu_quota_pct = r->cpu_pct / (100.0 * (double)q->v / (double)p->v) * 100.0;
-              r->cpu_quota_known = true;
-            }
-        }
-      else
-        r->has_rates = false;
-      const struct cg_val *np1 = &r->f[CGF_CPU_STAT_NR_PERIODS], *np0 = &o->f[CGF_CPU_STAT_NR_PERIODS];
-      const struct cg_val *nt1 = &r->f[CGF_CPU_STAT_NR_THROTTLED], *nt0 = &o->f[CGF_CPU_STAT_NR_THROTTLED];
-      if (np1->state == CGV_SET && np0->state == CGV_SET && nt1->state == CGV_SET && nt0->state == CGV_SET
-          && np1->v > np0->v && nt1->v >= nt0->v)
-        {
-          r->throttled_pct = 100.0 * (double)(nt1->v - nt0->v) / (double)(np1->v - np0->v);
-          r->throttled_known = true;
-        }
-      const struct cg_val *rb1 = &r->f[CGF_IO_STAT_RBYTES], *rb0 = &o->f[CGF_IO_STAT_RBYTES];
-      const struct cg_val *wb1 = &r->f[CGF_IO_STAT_WBYTES], *wb0 = &o->f[CGF_IO_STAT_WBYTES];
-      if (rb1->state == CGV_SET && rb0->state == CGV_SET && wb1->state == CGV_SET && wb0->state == CGV_SET
-          && rb1->v >= rb0->v && wb1->v >= wb0->v)
-        {
-          r->io_rbps = (double)(rb1->v - rb0->v) / seconds;
-          r->io_wbps = (double)(wb1->v - wb0->v) / seconds;
-          r->io_known = true;
-        }
-      const struct cg_val *k1 = &r->f[CGF_MEMORY_EVENTS_OOM_KILL], *k0 = &o->f[CGF_MEMORY_EVENTS_OOM_KILL];
-      if (k1->state == CGV_SET && k0->state == CGV_SET && k1->v >= k0->v)
-        {
-          r->oom_kill_delta = k1->v - k0->v;
-          r->oom_delta_known = true;
-        }
-    }
-}
-
 /* ---- output ---- */
 
 struct cg_ctx
@@ -441,7 +189,7 @@ cell (const struct cg_ctx *c, const struct cg_row *r, int col)
     {
     case CC_PATH:
       {
-        if (c->list || !r->parent || !r->parent->line)
+        if (c->list || !r->parent || !r->parent->out)
           return xstrdup (r->path);
         const char *base = strrchr (r->path, '/');
         return xstrdup (base && base[1] ? base + 1 : r->path);
@@ -541,7 +289,7 @@ json_double (cJSON *o, const char *key, double v)
 }
 
 static cJSON *
-row_json (const struct cg_view *v, const struct cg_row *r)
+row_json (const struct cg_rows *v, const struct cg_row *r)
 {
   cJSON *o = cJSON_CreateObject ();
   cJSON_AddStringToObject (o, "path", r->path);
@@ -622,7 +370,7 @@ row_json (const struct cg_view *v, const struct cg_row *r)
 }
 
 static int
-print_json (const struct cg_ctx *c, struct cg_view *v, const char *subtree)
+print_json (const struct cg_ctx *c, struct cg_rows *v, const char *subtree)
 {
   cJSON *doc = cJSON_CreateObject ();
   cJSON_AddStringToObject (doc, "mode", cg_mode_name (v->t->mode));
@@ -634,17 +382,18 @@ print_json (const struct cg_ctx *c, struct cg_view *v, const char *subtree)
       struct cg_row *r = v->rows[i];
       if (!row_shown (c, r, subtree))
         continue;
-      r->json = row_json (v, r);
-      cJSON *parent = !c->list && r->parent && r->parent->json ? r->parent->json : NULL;
+      cJSON *json = row_json (v, r);
+      r->out = json;
+      cJSON *parent = !c->list && r->parent && r->parent->out ? (cJSON *)r->parent->out : NULL;
       if (parent)
         {
           cJSON *kids = cJSON_GetObjectItem (parent, "children");
           if (!kids)
             kids = cJSON_AddArrayToObject (parent, "children");
-          cJSON_AddItemToArray (kids, r->json);
+          cJSON_AddItemToArray (kids, json);
         }
       else
-        cJSON_AddItemToArray (arr, r->json);
+        cJSON_AddItemToArray (arr, json);
     }
   char *s = cJSON_Print (doc);
   puts (s);
@@ -654,7 +403,7 @@ print_json (const struct cg_ctx *c, struct cg_view *v, const char *subtree)
 }
 
 static int
-print_table (const struct cg_ctx *c, struct cg_view *v, const char *subtree)
+print_table (const struct cg_ctx *c, struct cg_rows *v, const char *subtree)
 {
   struct libscols_table *tb = scols_new_table ();
   if (!tb)
@@ -679,15 +428,16 @@ print_table (const struct cg_ctx *c, struct cg_view *v, const char *subtree)
       struct cg_row *r = v->rows[i];
       if (!row_shown (c, r, subtree))
         continue;
-      struct libscols_line *parent = !c->list && r->parent ? r->parent->line : NULL;
-      r->line = scols_table_new_line (tb, parent);
-      if (!r->line)
+      struct libscols_line *parent = !c->list && r->parent ? (struct libscols_line *)r->parent->out : NULL;
+      struct libscols_line *line = scols_table_new_line (tb, parent);
+      r->out = line;
+      if (!line)
         continue;
       for (size_t k = 0; k < c->ncols; k++)
         {
           char *s = cell (c, r, c->cols[k]);
           if (s)
-            scols_line_refer_data (r->line, k, s);
+            scols_line_refer_data (line, k, s);
         }
     }
   scols_print_table (tb);
@@ -846,23 +596,23 @@ cmd_cgroups (int argc, char **argv)
         }
     }
 
-  struct cg_view before = { 0 }, now = { 0 };
+  struct cg_rows before = { 0 }, now = { 0 };
   double t0 = 0;
   if (c.interval_set)
     {
-      if (view_build (&before, c.controller, &err) < 0)
+      if (cg_rows_collect (&before, iso_global.sysroot, c.controller, &err) < 0)
         goto fail;
       t0 = monotonic_now ();
       struct timespec ts = { (time_t)c.interval, (long)((c.interval - (double)(time_t)c.interval) * 1e9) };
       while (nanosleep (&ts, &ts) < 0 && errno == EINTR)
         ;
     }
-  if (view_build (&now, c.controller, &err) < 0)
+  if (cg_rows_collect (&now, iso_global.sysroot, c.controller, &err) < 0)
     goto fail;
   if (c.interval_set)
-    view_rates (&now, &before, monotonic_now () - t0);
+    cg_rows_rates (&now, &before, monotonic_now () - t0);
   int rc = ISO_EXIT_OK;
-  if (subtree && !find_row (&now, subtree))
+  if (subtree && !cg_rows_find (&now, subtree))
     {
       fprintf (stderr, "isoscope cgroups: no cgroup '%s' in any hierarchy\n", subtree);
       rc = ISO_EXIT_NOT_FOUND;
@@ -872,13 +622,13 @@ cmd_cgroups (int argc, char **argv)
   fflush (stdout);
   if (rc == ISO_EXIT_OK && now.t->ndenied)
     fprintf (stderr, "isoscope: %u cgroups could not be fully read (permission denied)\n", now.t->ndenied);
-  view_free (&before);
-  view_free (&now);
+  cg_rows_free (&before);
+  cg_rows_free (&now);
   return rc;
 
 fail:
   fprintf (stderr, "isoscope cgroups: %s\n", err->msg);
-  view_free (&before);
-  view_free (&now);
+  cg_rows_free (&before);
+  cg_rows_free (&now);
   return ISO_EXIT_FAILURE;
 }

@@ -123,6 +123,8 @@ struct run_plan
   struct run_limits limits;
   double timeout; /* seconds; 0 for none */
   char **argv;    /* the command, or NULL for a shell */
+  char **owned;   /* strings the parser made (absolute paths...), freed with the plan */
+  size_t nowned;
 };
 
 void run_plan_init (struct run_plan *p);
@@ -176,6 +178,12 @@ struct run_result
    Everything made is undone on failure; only the --TYPE=FILE mounts outlive a
    sandbox that ran. */
 int sandbox_run (struct run_plan *p, struct run_result *res, iso_error_t *err);
+
+/* ---- why namespaces could not be made (src/exec/nserr.c) ---- */
+
+/* ERR explains the errno E of a clone or unshare that asked for the types in WANT,
+   by a caller with or without CAP_SYS_ADMIN (PRIVILEGED).  Returns negative. */
+int nserr_clone (int e, const bool want[NS_TYPE_COUNT], bool privileged, iso_error_t *err);
 
 /* ---- id maps (src/exec/idmap.c) ---- */
 

@@ -75,19 +75,6 @@ parse_id (const char *arg, long *id, bool *follow)
   return 0;
 }
 
-static int
-short_to_type (int c)
-{
-  static const char map[NS_TYPE_COUNT] = {
-    [NS_MNT] = 'm', [NS_UTS] = 'u',    [NS_IPC] = 'i',  [NS_NET] = 'n',
-    [NS_PID] = 'p', [NS_CGROUP] = 'C', [NS_USER] = 'U', [NS_TIME] = 'T',
-  };
-  for (int t = 0; t < NS_TYPE_COUNT; t++)
-    if (map[t] == c)
-      return t;
-  return -1;
-}
-
 int
 cmd_enter (int argc, char **argv)
 {
@@ -105,7 +92,7 @@ again:
     {
       if (cli_global_option (opt, optarg))
         continue;
-      int t = short_to_type (opt);
+      int t = ns_type_from_option (opt);
       if (t >= 0)
         {
           p.ns[t].want = true;

@@ -477,9 +477,24 @@ limits_v2_enable (const char *dir, const char *ctrl, iso_error_t *err)
                            "a cgroup without processes (delegated to you) with --cgroup-parent",
                            ctrl, spath);
   if (e)
-    return iso_make_error (err, e, "cannot enable the %s controller in %s: %s", ctrl, spath,
+    return iso_make_error (err, 0, "cannot enable the %s controller in %s: %s: %s", ctrl, spath, strerror (e),
                            e == EACCES || e == EPERM ? limits_hint_access () : "see cgroups(7)");
   return 0;
+}
+
+/* cpuset.cpus, with the CPUs the parent allows named when the kernel refuses. */
+static int
+limits_write_cpuset (const char *dir, const char *parent_file, const char *cpus, iso_error_t *err)
+{
+  int r = limits_write (dir, "cpuset.cpus", cpus, err);
+  if (r == 0)
+    return 0;
+  char have[256];
+  cleanup_free char *pf = xasprintf ("%s/../%s", dir, parent_file);
+  if (util_read_buf_at (AT_FDCWD, pf, have, sizeof have) < 0)
+    return r;
+  have[strcspn (have, "\n")] = '\0';
+  return iso_error_wrap (err, "--cpuset %s: the CPUs must be among those of the parent cgroup (%s)", cpus, have);
 }
 
 /* Limits of one directory, by the controller it was made for. */
@@ -515,7 +530,7 @@ limits_write_dir (const struct limits_dir *d, const struct run_limits *l, iso_er
           r = limits_write (d->path, "pids.max", v, err);
         }
       if (l->cpuset && r == 0)
-        r = limits_write (d->path, "cpuset.cpus", l->cpuset, err);
+        r = limits_write_cpuset (d->path, "cpuset.cpus.effective", l->cpuset, err);
       if (l->io_weight && r == 0)
         {
           snprintf (v, sizeof v, "%u", l->io_weight);
@@ -564,7 +579,7 @@ limits_write_dir (const struct limits_dir *d, const struct run_limits *l, iso_er
       mems[strcspn (mems, "\n")] = '\0';
       r = limits_write (d->path, "cpuset.mems", mems, err);
       if (r == 0)
-        r = limits_write (d->path, "cpuset.cpus", l->cpuset, err);
+        r = limits_write_cpuset (d->path, "cpuset.effective_cpus", l->cpuset, err);
     }
   else if (strcmp (d->ctrl, "blkio") == 0)
     {
@@ -704,7 +719,7 @@ limits_cgroup_create (struct limits_cgroup *cg, const struct run_limits *l, iso_
         {
           int e = errno;
           bool denied = e == EACCES || e == EPERM || e == EROFS;
-          if (d->v2 && !v2_limits && denied)
+          if (d->v2 && !v2_limits)
             continue; /* only a tracking handle: go on without it */
           if (e == EEXIST)
             r = iso_make_error (err, 0,
@@ -712,8 +727,9 @@ limits_cgroup_create (struct limits_cgroup *cg, const struct run_limits *l, iso_
                                 "pid that was killed?): remove it with rmdir",
                                 d->path);
           else
-            r = iso_make_error (err, e, "cannot create the cgroup %s%s%s", d->path, denied ? ": " : "",
-                                denied ? limits_hint_access () : "");
+            r = denied ? iso_make_error (err, 0, "cannot create the cgroup %s: %s: %s", d->path, strerror (e),
+                                         limits_hint_access ())
+                       : iso_make_error (err, e, "cannot create the cgroup %s", d->path);
           break;
         }
       d->created = true;

@@ -238,10 +238,14 @@ mounts_prepare (const struct run_plan *p, const char *argv0, iso_error_t *err)
       if (strchr (argv0, '/'))
         {
           if (argv0[0] == '/' && !mounts_command_exists (p, argv0))
-            return iso_make_error (err, ENOENT,
-                                   "the new root (%s) has no %s: install it there, bind it in with --ro-bind, "
-                                   "or run a command that exists there",
-                                   where, argv0);
+            {
+              int r = iso_make_error (err, 0,
+                                      "the new root (%s) has no %s: install it there, bind it in with --ro-bind, "
+                                      "or run a command that exists there",
+                                      where, argv0);
+              (*err)->status = ENOENT; /* the command was not found: exit 127 */
+              return r;
+            }
           return 0;
         }
       const char *path = mounts_env_path (p);
@@ -253,10 +257,12 @@ mounts_prepare (const struct run_plan *p, const char *argv0, iso_error_t *err)
           if (mounts_command_exists (p, cand))
             return 0;
         }
-      return iso_make_error (err, ENOENT,
-                             "the new root (%s) has no %s in PATH (%s): install it there, bind it in with "
-                             "--ro-bind, or run a command that exists there",
-                             where, argv0, path);
+      int r = iso_make_error (err, 0,
+                              "the new root (%s) has no %s in PATH (%s): install it there, bind it in with "
+                              "--ro-bind, or run a command that exists there",
+                              where, argv0, path);
+      (*err)->status = ENOENT;
+      return r;
     }
   return 0;
 }
@@ -367,9 +373,9 @@ mounts_target (struct mounts_ctx *c, const char *dst, bool dir, iso_error_t *err
   if (errno != ENOENT)
     return iso_make_error (err, errno, "cannot open the mount point %s", dst);
   if (!c->new_root)
-    return iso_make_error (err, ENOENT,
-                           "the mount point %s does not exist (mount points are made only below --rootfs or "
-                           "--overlay, never on the caller's filesystem)",
+    return iso_make_error (err, 0,
+                           "the mount point %s does not exist: create it first (isoscope makes mount points only "
+                           "below --rootfs or --overlay, never on the caller's own filesystem)",
                            dst);
   cleanup_free char *path = xstrdup (dst);
   size_t len = strlen (path);
@@ -625,6 +631,126 @@ mounts_planned (const struct run_plan *p, const char *dst)
   return p->mount_proc && strcmp (p->mount_proc, dst) == 0;
 }
 
+/* One entry NAME of the lower layers under /newroot (a tmpfs): a directory gets
+   an overlay of its own (or, if that is refused too, a read-only bind of the first
+   layer's), a symbolic link is copied, a file is bound read-only. */
+static int
+mounts_split_entry (struct mounts_ctx *c, char **lowers, size_t n, const char *name, iso_error_t *err)
+{
+  struct stat st;
+  size_t first = n;
+  for (size_t i = 0; i < n && first == n; i++)
+    {
+      cleanup_free char *path = xasprintf ("%s%s/%s", c->src_prefix, lowers[i], name);
+      if (lstat (path, &st) == 0)
+        first = i;
+    }
+  if (first == n)
+    return 0;
+  bool top = strcmp (lowers[first], "/") == 0;
+  cleanup_free char *src = xasprintf ("%s/%s", top ? "" : lowers[first], name);
+  cleanup_free char *dst = xasprintf ("/newroot/%s", name);
+  if (S_ISLNK (st.st_mode))
+    {
+      char target[4096];
+      cleanup_free char *path = xasprintf ("%s%s/%s", c->src_prefix, lowers[first], name);
+      ssize_t len = readlink (path, target, sizeof target - 1);
+      if (len < 0)
+        return iso_make_error (err, errno, "cannot read the link %s", path);
+      target[len] = '\0';
+      return symlink (target, dst) < 0 ? iso_make_error (err, errno, "cannot copy the link %s", dst) : 0;
+    }
+  if (S_ISREG (st.st_mode))
+    {
+      int fd = open (dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+      if (fd < 0)
+        return iso_make_error (err, errno, "cannot make %s", dst);
+      close (fd);
+      cleanup_close int t = mounts_clone_src (c, src, true, err);
+      if (t < 0)
+        return t;
+      return mounts_move (t, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0
+                 ? iso_make_error (err, errno, "cannot bind %s", src)
+                 : 0;
+    }
+  if (!S_ISDIR (st.st_mode))
+    return 0;
+  if (mkdir (dst, st.st_mode & 07777) < 0)
+    return iso_make_error (err, errno, "cannot make %s", dst);
+  struct strbuf lower = { 0 };
+  for (size_t i = 0; i < n; i++)
+    {
+      cleanup_free char *path = xasprintf ("%s%s/%s", c->src_prefix, lowers[i], name);
+      if (stat (path, &st) == 0 && S_ISDIR (st.st_mode))
+        strbuf_printf (&lower, "%s%s", lower.len ? ":" : "", path);
+    }
+  cleanup_free char *lowerdir = xasprintf ("lowerdir=%s", lower.s);
+  free (lower.s);
+  cleanup_free char *base = xasprintf ("/split/%s", name);
+  cleanup_free char *upper = xasprintf ("%s/upper", base), *work = xasprintf ("%s/work", base);
+  if (mkdir (base, 0755) < 0 || mkdir (upper, 0755) < 0 || mkdir (work, 0755) < 0)
+    return iso_make_error (err, errno, "cannot make the upper layer of %s", dst);
+  cleanup_free char *upperdir = xasprintf ("upperdir=%s", upper), *workdir = xasprintf ("workdir=%s", work);
+  const char *opts[] = { lowerdir, upperdir, workdir, "userxattr", NULL };
+  cleanup_close int m = mounts_make_fs ("overlay", opts, 0, err);
+  if (m < 0 && *err)
+    return m;
+  if (m < 0)
+    {
+      /* Mounts below it: show it read-only, as it is. */
+      cleanup_close int t = mounts_clone_src (c, src, true, err);
+      if (t < 0)
+        return t;
+      return mounts_move (t, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0
+                 ? iso_make_error (err, errno, "cannot bind %s", src)
+                 : 0;
+    }
+  return mounts_move (m, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0
+             ? iso_make_error (err, errno, "cannot mount the overlay of %s", src)
+             : 0;
+}
+
+static int
+mounts_overlay_split (struct mounts_ctx *c, iso_error_t *err)
+{
+  const struct run_plan *p = c->p;
+  if (mount ("isoscope-root", "/newroot", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+    return iso_make_error (err, errno, "cannot mount a tmpfs as the new root");
+  if (mkdir ("/split", 0755) < 0)
+    return iso_make_error (err, errno, "cannot make /split in the scratch tmpfs");
+  cleanup_free char *dup = xstrdup (p->overlay);
+  char *lowers[64], *save = NULL;
+  size_t n = 0;
+  for (char *l = strtok_r (dup, ":", &save); l && n < ARRAY_SIZE (lowers); l = strtok_r (NULL, ":", &save))
+    lowers[n++] = l;
+  /* Every name of every layer, once. */
+  struct strbuf seen = { 0 };
+  strbuf_puts (&seen, "/");
+  int r = 0;
+  for (size_t i = 0; i < n && r == 0; i++)
+    {
+      cleanup_free char *path = xasprintf ("%s%s", c->src_prefix, lowers[i]);
+      cleanup_close int dfd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (dfd < 0)
+        {
+          r = iso_make_error (err, errno, "cannot read the lower layer %s", lowers[i]);
+          break;
+        }
+      struct dirscan ds;
+      dirscan_init (&ds, dfd);
+      for (const char *name; r == 0 && (name = dirscan_next (&ds));)
+        {
+          cleanup_free char *key = xasprintf ("/%s/", name);
+          if (strstr (seen.s, key))
+            continue;
+          strbuf_printf (&seen, "%s/", name);
+          r = mounts_split_entry (c, lowers, n, name, err);
+        }
+    }
+  free (seen.s);
+  return r;
+}
+
 /* The root of the new tree on /newroot: the --rootfs directory, or an overlay. */
 static int
 mounts_new_root (struct mounts_ctx *c, iso_error_t *err)
@@ -658,7 +784,7 @@ mounts_new_root (struct mounts_ctx *c, iso_error_t *err)
       if (mkdir ("/upper", 0755) < 0 || mkdir ("/work", 0755) < 0)
         return iso_make_error (err, errno, "cannot make the overlay's upper layer");
       upper = xstrdup ("upperdir=/upper");
-      work = xstrdup ("workdir=/work");
+      work = xstrdup ("workdir=/work"); /* (the split below keeps its layers in /split) */
     }
   const char *opts[] = { lowerdir, upper, work, c->userns ? "userxattr" : NULL, NULL };
   cleanup_close int m = mounts_make_fs ("overlay", opts, 0, err);
@@ -667,11 +793,15 @@ mounts_new_root (struct mounts_ctx *c, iso_error_t *err)
   if (m < 0)
     {
       int e = -m - 1;
+      /* In a user namespace the kernel refuses a lower layer with mounts below it
+         (such as /): overlay each top-level directory on its own instead. */
+      if (e == EINVAL && c->userns && !p->overlay_upper)
+        return mounts_overlay_split (c, err);
       if (e == EINVAL && c->userns)
         return iso_make_error (err, 0,
                                "cannot mount the overlay of %s: in a user namespace the kernel refuses a lower layer "
-                               "with mounts below it (such as /); run as root, or give lower directories without "
-                               "mounts inside them (e.g. --overlay /usr plus --ro-bind for the rest)",
+                               "with mounts below it (such as /); run as root, or leave out --overlay-upper so "
+                               "that isoscope can overlay each directory on its own",
                                p->overlay);
       return iso_make_error (err, e, "cannot mount the overlay of %s (the kernel's log says why)", p->overlay);
     }

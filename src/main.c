@@ -7,8 +7,11 @@
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const struct iso_command iso_commands[] = {
+  { "top", cmd_top, "live view of processes, namespaces, cgroups and containers (the default on a terminal)",
+    top_opts },
   { "ls", cmd_ls, "list namespaces (an lsns superset)", ls_opts },
   { "ps", cmd_ps, "one row per process with its namespaces, cgroup, container and privileges", ps_opts },
   { "caps", cmd_caps, "capability sets of processes, decoded", caps_opts },
@@ -16,6 +19,7 @@ const struct iso_command iso_commands[] = {
   { "diff", cmd_diff, "what differs between the isolation of two targets", diff_opts },
   { "cgroups", cmd_cgroups, "the cgroup tree with limits, usage, rates, pressure and containers", cgroups_opts },
   { "enter", cmd_enter, "run a command in a target's namespaces (an nsenter superset)", enter_opts },
+  { "run", cmd_run, "run a command in new namespaces with limits and a root filesystem", run_opts },
   { NULL, NULL, NULL, NULL },
 };
 
@@ -29,7 +33,7 @@ usage (FILE *out)
   for (const struct iso_command *c = iso_commands; c->name; c++)
     fprintf (out, " %-10s %s\n", c->name, c->summary);
   cli_print_options (out, NULL);
-  fputs ("\nWith no command, isoscope runs 'ls'.\n"
+  fputs ("\nWith no command, isoscope runs 'top' on a terminal and 'ls' otherwise.\n"
          "Run 'isoscope <command> --help' for a command's options; see isoscope(1).\n"
          "\nExit status: 0 success; 1 bad usage or a failure; 2 a named target was not found.\n",
          out);
@@ -71,7 +75,10 @@ list_options (const char *name)
 int
 main (int argc, char **argv)
 {
-  setlocale (LC_ALL, "");
+  /* `run` only execs another program and prints ASCII: loading the locale (some 60 system
+     calls) would slow every sandbox launch down for nothing. */
+  if (!(argc > 1 && strcmp (argv[1], "run") == 0))
+    setlocale (LC_ALL, "");
   const char *nc = getenv ("NO_COLOR");
   if (nc && *nc)
     iso_global.no_color = true;
@@ -97,9 +104,12 @@ main (int argc, char **argv)
   argv += optind;
   if (argc > 0 && strcmp (argv[0], "__options") == 0)
     return list_options (argc > 1 ? argv[1] : NULL);
+  /* No command: the TUI on a terminal, the namespace list for a pipe or a file. */
   static char *noargs[] = { (char *)"ls", NULL };
   if (argc == 0)
     {
+      if (isatty (STDOUT_FILENO))
+        noargs[0] = (char *)"top";
       argc = 1;
       argv = noargs;
     }

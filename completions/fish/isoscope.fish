@@ -319,10 +319,155 @@ function __isoscope_enter_next --argument-names kind
     test $next = $kind
 end
 
+# top -s/--sort: the columns of the view chosen by --view (processes by
+# default), as `isoscope top --help` lists them, after the + or - that the
+# value starts with, if any.
+function __isoscope_top_sort
+    set -l words (commandline -opc)
+    set -l view processes
+    for i in (seq (count $words))
+        switch $words[$i]
+            case --view
+                set -q words[(math $i + 1)]; and set view $words[(math $i + 1)]
+            case '--view=*'
+                set view (string replace -- --view= '' $words[$i])
+        end
+    end
+    # The value part of "--sort=VALUE", "-sVALUE" or "VALUE".
+    set -l tok (commandline -ct)
+    if not string match -qr -- '^(--sort|-[bJthV]*s)$' $words[-1]
+        set tok (string replace -r -- '^(--sort=|-[bJthV]*s)' '' $tok)
+    end
+    set -l sign (string match -r -- '^[+-]' $tok)
+    set -l columns
+    switch $view
+        case namespaces
+            set columns NS TYPE NPROCS OWNER HOLDERS PID CONTAINER COMMAND
+        case cgroups
+            set columns CGROUP CONTAINER PROCS CPU% CPUQ% MEM WSET MEMMAX PIDS PIDSMAX IO-R/s IO-W/s THR% PSI-CPU PSI-MEM PSI-IO OOMK
+        case containers
+            set columns CONTAINER PROCS NS CPU% MEM MEMMAX PIDS PIDSMAX CPUMAX PSI-CPU PSI-MEM PSI-IO OOMK CGROUP COMMAND
+        case '*'
+            set columns PID INSIDE PPID USER S THR CPU% RSS NS CAPS SECCOMP NNP CONTAINER CGROUP COMMAND
+    end
+    for c in $columns
+        printf '%s%s\n' "$sign" $c
+    end
+end
+
+# Read the words of `isoscope run` before the cursor as getopt does, and print
+# "NPOS DDASH VALUE": how many arguments that are not options came already,
+# whether "--" ended the options, and which option argument the next word is
+# ("-" when none, "bind:2" for the DST of --bind SRC DST).
+function __isoscope_run_scan
+    set -l words (commandline -opc)
+    set -l i (contains -i -- run $words)
+    or return 1
+    set words $words[(math $i + 1)..-1]
+    set -l need 0
+    set -l vopt -
+    set -l vidx 0
+    set -l npos 0
+    set -l ddash 0
+    for w in $words
+        if test $need -gt 0
+            set need (math $need - 1)
+            set vidx (math $vidx + 1)
+            continue
+        end
+        if test $npos -gt 0 -o $ddash -eq 1
+            set npos (math $npos + 1)
+            continue
+        end
+        switch $w
+            case --
+                set ddash 1
+            case --bind --ro-bind --setenv
+                set vopt (string sub -s 3 -- $w)
+                set need 2
+                set vidx 1
+            case '--bind=*' '--ro-bind=*' '--setenv=*'
+                set vopt (string replace -r -- '^--([^=]*)=.*' '$1' $w)
+                set need 1
+                set vidx 2
+            case --propagation --map-user --map-group --map-users --map-groups --setgroups --monotonic --boottime --root --wd --setuid --setgid --hostname --rootfs --overlay --overlay-upper --overlay-work --tmpfs --proc --dev --chdir --unsetenv --memory --memory-swap --cpus --pids --cpuset --io-weight --rlimit --timeout --cgroup-parent --sysroot
+                set vopt (string sub -s 3 -- $w)
+                set need 1
+                set vidx 1
+            case '--*'
+            case '-?*'
+                # A cluster of short options; an option with a value ends it
+                # (-m and the other namespaces take one only when attached).
+                set -l chars (string split '' -- (string sub -s 2 -- $w))
+                for k in (seq (count $chars))
+                    set -l c $chars[$k]
+                    if contains -- $c m u i n p U C T
+                        break
+                    else if contains -- $c R w S G
+                        if test $k -eq (count $chars)
+                            set vopt $c
+                            set need 1
+                            set vidx 1
+                        end
+                        break
+                    end
+                end
+            case '*'
+                set npos 1
+        end
+    end
+    if test $need -gt 0
+        echo $npos $ddash $vopt:$vidx
+    else
+        echo $npos $ddash -
+    end
+end
+
+# True while `isoscope run` still reads options.
+function __isoscope_run_options
+    set -l s (string split ' ' -- (__isoscope_run_scan))
+    and test $s[1] -eq 0 -a $s[2] -eq 0
+end
+
+# True when the word at the cursor of `isoscope run` is KIND: command,
+# argument, destination (of --bind or --ro-bind), value (of another option) or
+# option.
+function __isoscope_run_next --argument-names kind
+    set -l s (string split ' ' -- (__isoscope_run_scan))
+    or return 1
+    set -l next argument
+    if test $s[3] = bind:2 -o $s[3] = ro-bind:2
+        set next destination
+    else if test $s[3] != -
+        set next value
+    else if test $s[1] -eq 0 -a $s[2] -eq 0; and string match -q -- '-*' (commandline -ct)
+        set next option
+    else if test $s[1] -eq 0
+        set next command
+    end
+    test $next = $kind
+end
+
+# Directories for the value of a `run` option, a word of its own or attached
+# ("--root=DIR", "-RDIR"): fish puts the option back in front itself.
+function __isoscope_run_dirs
+    __fish_complete_directories (string replace -r -- '^(--[^=]*=|-[frchV]*[RwSG])' '' (commandline -ct))
+end
+
+# run --overlay: the last directory of a colon-separated list.
+function __isoscope_overlay_dirs
+    set -l tok (string replace -r -- '^--overlay=' '' (commandline -ct))
+    set -l head (string match -r -- '^.*:' $tok)
+    for d in (__fish_complete_directories (string replace -r -- '^.*:' '' $tok))
+        printf '%s%s\n' "$head" $d
+    end
+end
+
 # Nothing here completes file names unless a line says so (-F or -a with files).
 complete -c isoscope -f
 
 # The commands.
+complete -c isoscope -n __isoscope_no_command -a top -d 'Show a live view of processes, namespaces, cgroups and containers'
 complete -c isoscope -n __isoscope_no_command -a ls -d 'List namespaces and what keeps them alive'
 complete -c isoscope -n __isoscope_no_command -a ps -d 'List processes with how they are isolated'
 complete -c isoscope -n __isoscope_no_command -a caps -d 'Show the capability sets of processes'
@@ -330,12 +475,24 @@ complete -c isoscope -n __isoscope_no_command -a explain -d 'Describe how a proc
 complete -c isoscope -n __isoscope_no_command -a diff -d 'Show what differs between the isolation of two targets'
 complete -c isoscope -n __isoscope_no_command -a cgroups -d 'Show the cgroup tree with limits, usage and pressure'
 complete -c isoscope -n __isoscope_no_command -a enter -d 'Run a command in the namespaces of a target'
+complete -c isoscope -n __isoscope_no_command -a run -d 'Run a command in new namespaces, with limits and a root of its own'
 
 # Global options: accepted before the command and by every command.
 complete -c isoscope -l sysroot -x -a '(__fish_complete_directories)' -d 'Read DIR/proc instead of /proc'
 complete -c isoscope -l no-color -d 'Never colour the output'
 complete -c isoscope -s h -l help -d 'Print help and exit'
 complete -c isoscope -s V -l version -d 'Print the version and exit'
+
+# isoscope top
+complete -c isoscope -n '__isoscope_using top' -s b -l batch -d 'Print every refresh to standard output instead of running the TUI'
+complete -c isoscope -n '__isoscope_using top' -s n -l iterations -x -d 'Stop after this many refreshes'
+complete -c isoscope -n '__isoscope_using top' -s d -l delay -x -d 'Seconds between refreshes (default 2)'
+complete -c isoscope -n '__isoscope_using top' -l view -x -a 'processes namespaces cgroups containers' -d 'The view to show'
+complete -c isoscope -n '__isoscope_using top' -s J -l json -d 'With --batch: one JSON object per refresh'
+complete -c isoscope -n '__isoscope_using top' -s t -l tree -d 'Show the view as a tree'
+complete -c isoscope -n '__isoscope_using top' -s s -l sort -x -a '(__isoscope_top_sort)' -d 'Sort by this column (+COL or -COL sets the order)'
+complete -c isoscope -n '__isoscope_using top' -l filter -x -d 'Show only the rows that contain the text'
+complete -c isoscope -n '__isoscope_using top' -l list-keys -d 'List the keys of the TUI and exit'
 
 # isoscope ls
 complete -c isoscope -n '__isoscope_using ls' -s J -l json -d 'Print JSON'
@@ -425,3 +582,59 @@ complete -c isoscope -n '__isoscope_using diff' -s J -l json -d 'Print JSON'
 complete -c isoscope -n '__isoscope_using diff' -s a -l all -d 'Also list the facts that are the same'
 complete -c isoscope -n '__fish_seen_subcommand_from explain diff; and string match -q -- "/*" (commandline -ct)' -a '(__isoscope_cgroup_paths)'
 complete -c isoscope -n '__fish_seen_subcommand_from explain diff; and not string match -q -- "-*" (commandline -ct)' -a '(__fish_complete_pids)'
+
+# isoscope run: options, then [COMMAND [ARG...]]
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -s m -l mount -F -d 'New mount namespace (kept on FILE: -mFILE, --mount=FILE)'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -s u -l uts -F -d 'New UTS namespace'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -s i -l ipc -F -d 'New IPC namespace'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -s n -l net -F -d 'New network namespace'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -s p -l pid -F -d 'New pid namespace'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -s U -l user -F -d 'New user namespace'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -s C -l cgroup -F -d 'New cgroup namespace'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -s T -l time -F -d 'New time namespace'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -s f -l fork -d 'Run the command in a child (always done)'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l kill-child -f -a 'HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH POLL PWR SYS' -d 'Signal the sandbox when isoscope dies (--kill-child=SIGNAL, default KILL)'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l die-with-parent -d 'Kill the sandbox when isoscope dies'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l as-pid-1 -d 'Run the command as pid 1 of the new pid namespace (no init)'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l mount-proc -f -a '(__isoscope_run_dirs)' -d 'Mount a new proc (--mount-proc=DIR, default /proc)'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l propagation -x -a 'private shared slave unchanged' -d 'Propagation of the new mount tree'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -s r -l map-root-user -d 'Map your user and group to root'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -s c -l map-current-user -d 'Map your user and group to themselves'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l map-user -x -a '(__fish_complete_users)' -d 'Map your user to this uid'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l map-group -x -a '(__fish_complete_groups)' -d 'Map your group to this gid'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l map-users -x -a auto -d 'Map a range of uids (INNER:OUTER:COUNT), or auto'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l map-groups -x -a auto -d 'Map a range of gids (INNER:OUTER:COUNT), or auto'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l map-auto -d 'Map your blocks of /etc/subuid and /etc/subgid'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l setgroups -x -a 'allow deny' -d 'Allow or deny setgroups(2) in the user namespace'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l monotonic -x -d 'CLOCK_MONOTONIC offset in seconds'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l boottime -x -d 'CLOCK_BOOTTIME offset in seconds'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -s R -l root -x -a '(__isoscope_run_dirs)' -d 'Chroot into this directory before running the command'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -s w -l wd -x -a '(__isoscope_run_dirs)' -d 'Working directory of the command'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -s S -l setuid -x -a '(__fish_complete_users)' -d 'Run the command with this uid'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -s G -l setgid -x -a '(__fish_complete_groups)' -d 'Run the command with this gid'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l hostname -x -d 'Hostname in the new UTS namespace'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l rootfs -x -a '(__isoscope_run_dirs)' -d 'This directory becomes / (pivot_root)'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l overlay -x -a '(__isoscope_overlay_dirs)' -d 'A writable / over read-only lower directories (LOWER:LOWER...)'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l overlay-upper -x -a '(__isoscope_run_dirs)' -d "Keep the overlay's changes in this directory"
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l overlay-work -x -a '(__isoscope_run_dirs)' -d 'Overlayfs work directory, on the filesystem of --overlay-upper'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l bind -r -F -d 'Bind SRC on DST in the sandbox (--bind SRC DST)'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l ro-bind -r -F -d 'Bind SRC read-only on DST (--ro-bind SRC DST)'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l tmpfs -x -a '(__isoscope_run_dirs)' -d 'Mount a new tmpfs on this directory'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l proc -x -a '(__isoscope_run_dirs)' -d 'Mount a new proc on this directory'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l dev -x -a '(__isoscope_run_dirs)' -d 'Mount a minimal /dev on this directory'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l chdir -x -a '(__isoscope_run_dirs)' -d "Working directory of the command (as bwrap's)"
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l setenv -x -a '(set -nx)' -d 'Set an environment variable (--setenv VAR VALUE)'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l unsetenv -x -a '(set -nx)' -d 'Remove an environment variable'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l clearenv -d 'Start from an empty environment'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l memory -x -d 'Memory limit (K, M, G suffixes)'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l memory-swap -x -d 'Swap allowed on top of --memory'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l cpus -x -d 'CPU time as a number of CPUs'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l pids -x -d 'At most this many tasks'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l cpuset -x -d 'Run only on these CPUs (like 0-1,3)'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l io-weight -x -d 'IO weight 1-10000 (default 100)'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l rlimit -x -a 'as= core= cpu= data= fsize= locks= memlock= msgqueue= nice= nofile= nproc= rss= rtprio= rttime= sigpending= stack=' -d 'A resource limit (NAME=SOFT[:HARD])'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l timeout -x -d 'Kill the sandbox after this many seconds'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l cgroup-parent -x -a '(__isoscope_cgroup_paths)' -d "Make the sandbox's cgroup below this cgroup"
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_next destination' -F
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_next command' -x -a '(__fish_complete_command)'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_next argument' -F

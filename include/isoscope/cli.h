@@ -68,6 +68,8 @@ struct iso_command
 };
 extern const struct iso_command iso_commands[];
 
+int cmd_top (int argc, char **argv);
+extern const struct cli_opt top_opts[];
 int cmd_ls (int argc, char **argv);
 extern const struct cli_opt ls_opts[];
 int cmd_enter (int argc, char **argv);
@@ -82,6 +84,8 @@ int cmd_diff (int argc, char **argv);
 extern const struct cli_opt diff_opts[];
 int cmd_cgroups (int argc, char **argv);
 extern const struct cli_opt cgroups_opts[];
+int cmd_run (int argc, char **argv);
+extern const struct cli_opt run_opts[];
 
 #define ISOSCOPE_VERSION "0.1.0"
 

@@ -3,6 +3,9 @@
 # shellcheck shell=bash
 
 NS_HELPERS_PY="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/ns-helpers.py"
+# The interpreter itself, not a version manager's shim (pyenv's costs ~0.1 s a call).
+NS_PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
+[ -x "$NS_PYTHON" ] || NS_PYTHON=python3
 
 # Processes and bind mounts a test created; ns_cleanup undoes them.
 NS_TRACKED=()   # "pid:starttime" of every process the test started
@@ -151,7 +154,7 @@ nspids() {
 
 # nsjson SUBCOMMAND ARGS...: query isoscope/lsns JSON with ns-helpers.py (see there).
 nsjson() {
-  python3 "$NS_HELPERS_PY" "$@"
+  "$NS_PYTHON" "$NS_HELPERS_PY" "$@"
 }
 
 # is_field FILE NS FIELD WANT DESCRIPTION: FIELD of namespace NS in the JSON FILE is WANT.

@@ -50,6 +50,9 @@ struct cg_rows
    names the cgroup2 tree).  ENOENT when there is no cgroup filesystem or no such
    controller.  Release with cg_rows_free, also after a failure. */
 int cg_rows_collect (struct cg_rows *v, const char *sysroot, const char *controller, iso_error_t *err);
+/* The same, reading only the files that feed FIELDS (see cg_tree_collect_fields). */
+int cg_rows_collect_fields (struct cg_rows *v, const char *sysroot, const char *controller, uint64_t fields,
+                            iso_error_t *err);
 void cg_rows_free (struct cg_rows *v);
 
 /* The row of PATH, or NULL. */

@@ -468,6 +468,48 @@ parse_columns (struct cg_ctx *c, const char *arg, iso_error_t *err)
   return 0;
 }
 
+/* The kernel fields the selected table columns need (JSON wants every one: 0). */
+static uint64_t
+columns_fields (const struct cg_ctx *c)
+{
+  static const struct
+  {
+    int col;
+    uint64_t fields;
+  } need[] = {
+    { CC_CPU, 1ULL << CGF_CPU_STAT_USAGE_USEC },
+    { CC_CPUQ,
+      (1ULL << CGF_CPU_STAT_USAGE_USEC) | (1ULL << CGF_CPU_MAX_QUOTA_USEC) | (1ULL << CGF_CPU_MAX_PERIOD_USEC) },
+    { CC_MEM, 1ULL << CGF_MEMORY_CURRENT },
+    { CC_WSET, 1ULL << CGF_MEMORY_WORKING_SET },
+    { CC_MEMMAX, 1ULL << CGF_MEMORY_MAX },
+    { CC_PIDS, 1ULL << CGF_PIDS_CURRENT },
+    { CC_PIDSMAX, 1ULL << CGF_PIDS_MAX },
+    { CC_THROTTLED, (1ULL << CGF_CPU_STAT_NR_PERIODS) | (1ULL << CGF_CPU_STAT_NR_THROTTLED) },
+    { CC_PSICPU, 1ULL << CGF_PSI_CPU_SOME_AVG10 },
+    { CC_PSIMEM, 1ULL << CGF_PSI_MEMORY_SOME_AVG10 },
+    { CC_PSIIO, 1ULL << CGF_PSI_IO_SOME_AVG10 },
+    { CC_OOMKILL, 1ULL << CGF_MEMORY_EVENTS_OOM_KILL },
+    { CC_IORD, 1ULL << CGF_IO_STAT_RBYTES },
+    { CC_IOWR, 1ULL << CGF_IO_STAT_WBYTES },
+    { CC_CPUSET, CG_FIELDS_CPUSET },
+  };
+  if (c->json)
+    return 0;
+  uint64_t m = 0;
+  for (size_t i = 0; i < c->ncols; i++)
+    {
+      int col = c->cols[i];
+      if (col >= CC_FIELD0)
+        m |= 1ULL << (col - CC_FIELD0);
+      for (size_t k = 0; k < ARRAY_SIZE (need); k++)
+        if (need[k].col == col)
+          m |= need[k].fields;
+    }
+  /* Nothing from the controllers (PATH, TASKS...): ask for one cheap field, not for all. */
+  return m ? m : 1ULL << CGF_PIDS_MAX;
+}
+
 static double
 monotonic_now (void)
 {
@@ -513,7 +555,8 @@ cmd_cgroups (int argc, char **argv)
           c.noheadings = true;
           break;
         case 'r':
-          c.raw = true;
+          /* Raw output is for scripts: one row per cgroup with its full path, no tree. */
+          c.raw = c.list = true;
           break;
         case 'a':
           c.all = true;
@@ -600,14 +643,14 @@ cmd_cgroups (int argc, char **argv)
   double t0 = 0;
   if (c.interval_set)
     {
-      if (cg_rows_collect (&before, iso_global.sysroot, c.controller, &err) < 0)
+      if (cg_rows_collect_fields (&before, iso_global.sysroot, c.controller, columns_fields (&c), &err) < 0)
         goto fail;
       t0 = monotonic_now ();
       struct timespec ts = { (time_t)c.interval, (long)((c.interval - (double)(time_t)c.interval) * 1e9) };
       while (nanosleep (&ts, &ts) < 0 && errno == EINTR)
         ;
     }
-  if (cg_rows_collect (&now, iso_global.sysroot, c.controller, &err) < 0)
+  if (cg_rows_collect_fields (&now, iso_global.sysroot, c.controller, columns_fields (&c), &err) < 0)
     goto fail;
   if (c.interval_set)
     cg_rows_rates (&now, &before, monotonic_now () - t0);

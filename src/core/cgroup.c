@@ -867,24 +867,30 @@ count_members (struct cg_tree *t)
         chosen = cg_tree_find (t, &t->h[k], cg->path);
       if (chosen != cg)
         continue;
-      cleanup_free char *dir
-          = strcmp (cg->path, "/") == 0 ? xstrdup (cg->h->dir) : xasprintf ("%s%s", cg->h->dir, cg->path);
-      cleanup_close int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (fd < 0)
-        {
-          cg->errors |= CGERR_VANISHED;
-          continue;
-        }
-      int r = count_lines (fd, "cgroup.procs", &cg->nprocs);
-      if (r == -EOPNOTSUPP)
-        cg->errors |= CGERR_THREADED;
-      else if (r == -EACCES || r == -EPERM)
-        cg->errors |= CGERR_DENIED;
-      else if (r == -ENOENT || r == -ENODEV)
-        cg->errors |= CGERR_VANISHED;
-      if (count_lines (fd, cg->h->v2 ? "cgroup.threads" : "tasks", &cg->nthreads) < 0)
-        cg->nthreads = -1;
+      cg_count_members (cg);
     }
+}
+
+void
+cg_count_members (struct iso_cgroup *cg)
+{
+  cleanup_free char *dir
+      = strcmp (cg->path, "/") == 0 ? xstrdup (cg->h->dir) : xasprintf ("%s%s", cg->h->dir, cg->path);
+  cleanup_close int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    {
+      cg->errors |= CGERR_VANISHED;
+      return;
+    }
+  int r = count_lines (fd, "cgroup.procs", &cg->nprocs);
+  if (r == -EOPNOTSUPP)
+    cg->errors |= CGERR_THREADED;
+  else if (r == -EACCES || r == -EPERM)
+    cg->errors |= CGERR_DENIED;
+  else if (r == -ENOENT || r == -ENODEV)
+    cg->errors |= CGERR_VANISHED;
+  if (count_lines (fd, cg->h->v2 ? "cgroup.threads" : "tasks", &cg->nthreads) < 0)
+    cg->nthreads = -1;
 }
 
 enum cg_mode

@@ -130,8 +130,15 @@ add_child (struct cg_row *parent, struct cg_row *child)
 int
 cg_rows_collect (struct cg_rows *v, const char *sysroot, const char *controller, iso_error_t *err)
 {
+  return cg_rows_collect_fields (v, sysroot, controller, 0, err);
+}
+
+int
+cg_rows_collect_fields (struct cg_rows *v, const char *sysroot, const char *controller, uint64_t fields,
+                        iso_error_t *err)
+{
   memset (v, 0, sizeof *v);
-  int r = cg_tree_collect (&v->t, sysroot, err);
+  int r = cg_tree_collect_fields (&v->t, sysroot, fields, err);
   if (r < 0)
     return r;
   const struct cg_tree *t = v->t;
@@ -170,6 +177,16 @@ cg_rows_collect (struct cg_rows *v, const char *sysroot, const char *controller,
     {
       struct cg_row *row = v->rows[i];
       merge_row (t, row);
+      /* Members are counted in one hierarchy per path (cgroup.c); with --controller the
+         members are those of the chosen hierarchy, so count them there. */
+      if (controller && row->nprocs < 0)
+        for (size_t k = 0; k < t->nh && row->nprocs < 0; k++)
+          if (row->per_h[k])
+            {
+              cg_count_members (row->per_h[k]);
+              row->nprocs = row->per_h[k]->nprocs;
+              row->nthreads = row->per_h[k]->nthreads;
+            }
       if (strcmp (row->path, "/") == 0)
         continue;
       for (const char *s = row->path; *s; s++)

@@ -215,7 +215,6 @@ V1B1=$V1BP/b8225c1845d6306705e3e075acc01bd7ca9cadaac02f07f627edbf7c7cbe939f
 V1GP=/kubepods/pod77aa88bb-99cc-4dd0-8ee1-ff0011223344
 V1G1=$V1GP/97f384cfd7eebccb61a01a375a6b1668080a288ef9ae668f997a319738e41e1e
 
-BFQ_BUG="v1 blkio.bfq.weight holds a bare number; cg_sources reads it as keyed \"default N\""
 
 # --- each tree: tree, flat list in bytes, and JSON against the goldens ---
 for t in v2-docker v2-k8s-systemd v1-k8s-cgroupfs; do
@@ -407,7 +406,6 @@ run v2-docker /sys/fs/cgroup/nope
 is "$rc" 2 "a missing path under /sys/fs/cgroup exits 2"
 
 # --- --controller ---
-MEMBERS_BUG="membership is counted in the first hierarchy that has the path only (c676b9d); --controller drops that hierarchy and with it TASKS"
 run v1-k8s-cgroupfs -a -l -r -n --controller memory -o PATH,TASKS,MEM,PIDS,cpu_weight
 [ "$out" = "/ 2 2147483648 - -
 /kubepods 0 1073741824 - -
@@ -420,7 +418,7 @@ $V1GP 0 314572800 - -
 $V1G1 1 312475648 - -
 /system.slice 0 52428800 - -
 /system.slice/kubelet.service 1 52428800 - -" ]
-todo_ok $? "v1 --controller memory: memory values only; TASKS from the memory hierarchy (the root's 2)" "$MEMBERS_BUG"
+ok $? "v1 --controller memory: memory values only; TASKS from the memory hierarchy (the root's 2)"
 run v1-k8s-cgroupfs -a -l -r -n --controller memory -o PATH,MEM,PIDS,cpu_weight
 is "$rc:$out" "0:/ 2147483648 - -
 /kubepods 1073741824 - -
@@ -442,7 +440,7 @@ $V1BP/019f462856d77639eb5e3724f22a3e88a100644fb4e5dbc088e9b0fba5cb4757 1
 $V1B1 2
 $V1GP 0
 $V1G1 1" ]
-todo_ok $? "v1 --controller pids without -a: the pods with processes are shown" "$MEMBERS_BUG"
+ok $? "v1 --controller pids without -a: the pods with processes are shown"
 run v1-k8s-cgroupfs -a --controller memory --json
 cp "$tmp/out" "$tmp/mem.json"
 hs=$(python3 - "$tmp/mem.json" <<'EOF'
@@ -502,9 +500,8 @@ run v2-docker -J -r
 is "$rc" 1 "-J with -r exits 1"
 run v2-docker -a -r -n -o PATH --depth 1
 case $out in
-  *'\x'* | *├* | *└*) todo_ok 1 "-r without -l prints no tree lines" \
-    "print_table keeps the tree in raw mode; libsmartcols escapes its line art as \\xe2\\x94..." ;;
-  *) todo_ok 0 "-r without -l prints no tree lines" "print_table keeps the tree in raw mode" ;;
+  *'\x'* | *├* | *└*) ok 1 "-r without -l prints no tree lines" ;;
+  *) ok 0 "-r without -l prints no tree lines" ;;
 esac
 
 # --- --interval ---

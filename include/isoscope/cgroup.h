@@ -132,6 +132,27 @@ enum
   CGERR_THREADED = 1 << 2, /* cgroup.procs refused with EOPNOTSUPP */
 };
 
+/* One block device's IO in a cgroup: totals and the limits set on it (io.max, or v1's
+   blkio.throttle.*_device).  Absent values stay CGV_ABSENT; "max" is CGV_MAX. */
+enum cg_iodev_field
+{
+  CGIO_RBYTES,
+  CGIO_WBYTES,
+  CGIO_RIOS,
+  CGIO_WIOS,
+  CGIO_RBPS_MAX,
+  CGIO_WBPS_MAX,
+  CGIO_RIOPS_MAX,
+  CGIO_WIOPS_MAX,
+  CGIO_COUNT
+};
+extern const char *const cg_iodev_names[CGIO_COUNT]; /* JSON keys: rbytes ... wiops_max */
+struct cg_iodev
+{
+  unsigned major, minor;
+  struct cg_val v[CGIO_COUNT];
+};
+
 struct iso_cgroup
 {
   struct cg_hierarchy *h;
@@ -145,6 +166,8 @@ struct iso_cgroup
   int frozen;                      /* cgroup.events frozen (v2) or freezer.state FROZEN (v1), -1 unknown */
   char type[24];                   /* cgroup.type (v2): domain, domain threaded, threaded, domain invalid */
   char *cpuset_cpus, *cpuset_mems; /* effective (owned) */
+  struct cg_iodev *iodev;          /* per block device (owned) */
+  size_t niodev;
   struct cg_val f[CGF_COUNT];
   unsigned errors; /* CGERR_* */
 };
@@ -188,6 +211,13 @@ int cg_parse_psi (const char *text, struct cg_val vals[8]); /* some avg10 avg60 
 int cg_parse_io_stat (const char *text, struct cg_val *rbytes, struct cg_val *wbytes, struct cg_val *rios,
                       struct cg_val *wios);
 int cg_parse_blkio (const char *text, struct cg_val *read, struct cg_val *write); /* "MAJ:MIN Read N" lines */
+
+/* Per-device IO files into CG's device list: v2 io.stat ("MAJ:MIN rbytes=N ...") and io.max
+   ("MAJ:MIN rbps=max ..."); v1 "MAJ:MIN Read N" lines (BYTES or IOS) and "MAJ:MIN N" limit
+   lines (LIMIT names the field).  0 or -EINVAL. */
+int cg_parse_iodev_keyed (const char *text, struct iso_cgroup *cg);
+int cg_parse_iodev_blkio (const char *text, struct iso_cgroup *cg, bool ios);
+int cg_parse_iodev_limit (const char *text, struct iso_cgroup *cg, enum cg_iodev_field limit);
 
 /* One line of /proc/PID/cgroup: ID, controllers and path.  The strings point into LINE. */
 int cg_parse_proc_line (char *line, int *id, const char **controllers, const char **path);

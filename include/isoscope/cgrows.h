@@ -33,9 +33,10 @@ struct cg_row
   bool oom_delta_known;
   struct iso_container container; /* the container its path names, when has_container */
   bool has_container;
-  const char *cpuset_cpus; /* borrowed from a hierarchy's cgroup */
-  unsigned errors;         /* CGERR_* of every hierarchy */
-  void *out;               /* scratch for a renderer (a table line, a JSON object) */
+  const char *cpuset_cpus;           /* borrowed from a hierarchy's cgroup */
+  const struct iso_cgroup *iodev_of; /* the hierarchy's cgroup with per-device IO, or NULL (borrowed) */
+  unsigned errors;                   /* CGERR_* of every hierarchy */
+  void *out;                         /* scratch for a renderer (a table line, a JSON object) */
 };
 
 struct cg_rows

@@ -327,6 +327,25 @@ row_json (const struct cg_rows *v, const struct cg_row *r)
     cJSON_AddBoolToObject (o, "frozen", r->frozen);
   if (r->cpuset_cpus)
     cJSON_AddStringToObject (o, "cpuset_cpus_effective", r->cpuset_cpus);
+  if (r->iodev_of)
+    {
+      /* Per block device: io.stat totals and io.max limits (null: no limit). */
+      cJSON *devs = cJSON_AddArrayToObject (o, "io_devices");
+      for (size_t i = 0; i < r->iodev_of->niodev; i++)
+        {
+          const struct cg_iodev *d = &r->iodev_of->iodev[i];
+          cJSON *dj = cJSON_CreateObject ();
+          char name[24];
+          snprintf (name, sizeof name, "%u:%u", d->major, d->minor);
+          cJSON_AddStringToObject (dj, "device", name);
+          for (int k = 0; k < CGIO_COUNT; k++)
+            if (d->v[k].state == CGV_MAX)
+              cJSON_AddNullToObject (dj, cg_iodev_names[k]);
+            else if (d->v[k].state == CGV_SET)
+              json_u64 (dj, cg_iodev_names[k], d->v[k].v);
+          cJSON_AddItemToArray (devs, dj);
+        }
+    }
   for (int f = 0; f < CGF_COUNT; f++)
     {
       const struct cg_val *val = &r->f[f];

@@ -280,6 +280,158 @@ cg_parse_blkio (const char *text, struct cg_val *read, struct cg_val *write)
   return 0;
 }
 
+const char *const cg_iodev_names[CGIO_COUNT] = {
+  [CGIO_RBYTES] = "rbytes",       [CGIO_WBYTES] = "wbytes",       [CGIO_RIOS] = "rios",
+  [CGIO_WIOS] = "wios",           [CGIO_RBPS_MAX] = "rbps_max",   [CGIO_WBPS_MAX] = "wbps_max",
+  [CGIO_RIOPS_MAX] = "riops_max", [CGIO_WIOPS_MAX] = "wiops_max",
+};
+
+/* The entry of device MAJ:MIN, added when new. */
+static struct cg_iodev *
+iodev_get (struct iso_cgroup *cg, unsigned maj, unsigned min)
+{
+  for (size_t i = 0; i < cg->niodev; i++)
+    if (cg->iodev[i].major == maj && cg->iodev[i].minor == min)
+      return &cg->iodev[i];
+  cg->iodev = xreallocarray (cg->iodev, cg->niodev + 1, sizeof *cg->iodev);
+  struct cg_iodev *d = &cg->iodev[cg->niodev++];
+  memset (d, 0, sizeof *d);
+  d->major = maj;
+  d->minor = min;
+  return d;
+}
+
+/* "MAJ:MIN" at the start of LINE; *REST points after it.  0 or -EINVAL. */
+static int
+parse_devno (const char *line, unsigned *maj, unsigned *min, const char **rest)
+{
+  char *e;
+  errno = 0;
+  unsigned long a = strtoul (line, &e, 10);
+  if (e == line || *e != ':' || errno || a > 0xfff)
+    return -EINVAL;
+  const char *m = e + 1;
+  unsigned long b = strtoul (m, &e, 10);
+  if (e == m || (*e != ' ' && *e != '\t') || errno || b > 0xfffff)
+    return -EINVAL;
+  *maj = (unsigned)a;
+  *min = (unsigned)b;
+  *rest = e + 1;
+  return 0;
+}
+
+int
+cg_parse_iodev_keyed (const char *text, struct iso_cgroup *cg)
+{
+  static const struct
+  {
+    const char *key;
+    enum cg_iodev_field f;
+  } keys[] = {
+    { "rbytes=", CGIO_RBYTES }, { "wbytes=", CGIO_WBYTES }, { "rios=", CGIO_RIOS },       { "wios=", CGIO_WIOS },
+    { "rbps=", CGIO_RBPS_MAX }, { "wbps=", CGIO_WBPS_MAX }, { "riops=", CGIO_RIOPS_MAX }, { "wiops=", CGIO_WIOPS_MAX },
+  };
+  for (const char *line = text; line && *line;)
+    {
+      const char *nl = strchr (line, '\n');
+      size_t len = nl ? (size_t)(nl - line) : strlen (line);
+      unsigned maj, min;
+      const char *rest;
+      if (parse_devno (line, &maj, &min, &rest) < 0)
+        return -EINVAL;
+      struct cg_iodev *d = iodev_get (cg, maj, min);
+      for (size_t k = 0; k < ARRAY_SIZE (keys); k++)
+        {
+          const char *p = memmem (rest, len - (size_t)(rest - line), keys[k].key, strlen (keys[k].key));
+          if (!p || (p != rest && p[-1] != ' '))
+            continue;
+          const char *end;
+          struct cg_val v = { 0 };
+          if (parse_number (p + strlen (keys[k].key), &end, &v) == 0)
+            d->v[keys[k].f] = v;
+        }
+      line = nl ? nl + 1 : NULL;
+    }
+  return 0;
+}
+
+int
+cg_parse_iodev_blkio (const char *text, struct iso_cgroup *cg, bool ios)
+{
+  for (const char *line = text; line && *line;)
+    {
+      const char *nl = strchr (line, '\n');
+      unsigned maj, min;
+      const char *rest;
+      /* "Total N" has no device: the sum is in io_stat_*. */
+      if (parse_devno (line, &maj, &min, &rest) == 0)
+        {
+          enum cg_iodev_field f = strncmp (rest, "Read ", 5) == 0    ? (ios ? CGIO_RIOS : CGIO_RBYTES)
+                                  : strncmp (rest, "Write ", 6) == 0 ? (ios ? CGIO_WIOS : CGIO_WBYTES)
+                                                                     : CGIO_COUNT;
+          const char *end;
+          struct cg_val v = { 0 };
+          if (f != CGIO_COUNT && parse_number (strchr (rest, ' ') + 1, &end, &v) == 0)
+            iodev_get (cg, maj, min)->v[f] = v;
+        }
+      line = nl ? nl + 1 : NULL;
+    }
+  return 0;
+}
+
+int
+cg_parse_iodev_limit (const char *text, struct iso_cgroup *cg, enum cg_iodev_field limit)
+{
+  for (const char *line = text; line && *line;)
+    {
+      const char *nl = strchr (line, '\n');
+      unsigned maj, min;
+      const char *rest, *end;
+      struct cg_val v = { 0 };
+      if (parse_devno (line, &maj, &min, &rest) < 0 || parse_number (rest, &end, &v) < 0)
+        return -EINVAL;
+      iodev_get (cg, maj, min)->v[limit] = v;
+      line = nl ? nl + 1 : NULL;
+    }
+  return 0;
+}
+
+/* The per-device files of CG's hierarchy, when IO is asked for. */
+static void
+read_iodevs (struct iso_cgroup *cg, int dirfd, char *buf, size_t size)
+{
+  if (cg->h->v2)
+    {
+      if (util_read_buf_at (dirfd, "io.stat", buf, size) > 0)
+        cg_parse_iodev_keyed (buf, cg);
+      if (util_read_buf_at (dirfd, "io.max", buf, size) > 0)
+        cg_parse_iodev_keyed (buf, cg);
+      return;
+    }
+  static const struct
+  {
+    const char *file;
+    int kind; /* 0 bytes, 1 ios, 2 a limit */
+    enum cg_iodev_field limit;
+  } v1[] = {
+    { "blkio.throttle.io_service_bytes_recursive", 0, CGIO_COUNT },
+    { "blkio.throttle.io_serviced_recursive", 1, CGIO_COUNT },
+    { "blkio.throttle.read_bps_device", 2, CGIO_RBPS_MAX },
+    { "blkio.throttle.write_bps_device", 2, CGIO_WBPS_MAX },
+    { "blkio.throttle.read_iops_device", 2, CGIO_RIOPS_MAX },
+    { "blkio.throttle.write_iops_device", 2, CGIO_WIOPS_MAX },
+  };
+  for (size_t i = 0; i < ARRAY_SIZE (v1); i++)
+    {
+      if (util_read_buf_at (dirfd, v1[i].file, buf, size) <= 0)
+        continue;
+      if (v1[i].kind == 2)
+        cg_parse_iodev_limit (buf, cg, v1[i].limit);
+      else
+        cg_parse_iodev_blkio (buf, cg, v1[i].kind == 1);
+    }
+}
+
 int
 cg_parse_proc_line (char *line, int *id, const char **controllers, const char **path)
 {
@@ -573,6 +725,10 @@ read_cgroup (struct cg_tree *t, struct iso_cgroup *cg, int dirfd)
   struct cg_val *cur = &cg->f[CGF_MEMORY_CURRENT], *inact = &cg->f[CGF_MEMORY_STAT_INACTIVE_FILE];
   if (cur->state == CGV_SET && inact->state == CGV_SET)
     cg->f[CGF_MEMORY_WORKING_SET] = (struct cg_val){ .state = CGV_SET, .v = cur->v > inact->v ? cur->v - inact->v : 0 };
+  /* Per device only where the io (blkio) controller is, and when everything is asked for. */
+  bool io_here = h->v2 ? (!v2_filter || word_in (controllers, "io")) : hier_has (h, "blkio");
+  if (io_here && !t->fields)
+    read_iodevs (cg, dirfd, buf, sizeof buf);
   if (cg->errors & CGERR_DENIED)
     t->ndenied++;
 }
@@ -782,6 +938,7 @@ cg_tree_free (struct cg_tree *t)
       free (cg->path);
       free (cg->children);
       free (cg->cpuset_cpus);
+      free (cg->iodev);
       free (cg->cpuset_mems);
       free (cg);
     }

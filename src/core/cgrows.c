@@ -87,6 +87,8 @@ merge_row (const struct cg_tree *t, struct cg_row *r)
           r->populated = cg->populated;
         if (!r->cpuset_cpus)
           r->cpuset_cpus = cg->cpuset_cpus;
+        if (!r->iodev_of && cg->niodev)
+          r->iodev_of = cg;
         r->errors |= cg->errors;
       }
   /* The working set again, from the merged values (they may come from two files). */

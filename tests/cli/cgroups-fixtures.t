@@ -254,6 +254,18 @@ ok $? "v1: blkio.bfq.weight 100 -> io_weight 100 (got $v)"
 
 # --- explicit values, read from the JSON (a wrong conversion must fail here too) ---
 is "$(python3 "$tmp/cgjson.py" top "$V2" mode)" v2 "v2-docker: mode v2"
+# Per device, as the docker scope's io.stat says (254:0 rbytes=1048576 wbytes=524288 rios=64 wios=32,
+# 253:0 rbytes=4096 wbytes=8192 rios=1 wios=2), in the file's order.
+devs=$("$ISOSCOPE" --sysroot "$trees/v2-docker" cgroups --json -a 2>/dev/null | python3 -c '
+import json, sys
+def walk(l):
+    for x in l:
+        yield x
+        yield from walk(x.get("children", []))
+for r in walk(json.load(sys.stdin)["cgroups"]):
+    if r["path"].startswith("/system.slice/docker-"):
+        print(" ".join("%s:%s:%s:%s:%s" % (d["device"], d.get("rbytes"), d.get("wbytes"), d.get("rios"), d.get("wios")) for d in r.get("io_devices", [])))')
+is "$devs" "254:0:1048576:524288:64:32 253:0:4096:8192:1:2" "v2-docker: the docker scope's io_devices are its io.stat lines"
 is "$(python3 "$tmp/cgjson.py" top "$K8" mode)" v2 "v2-k8s-systemd: mode v2"
 is "$(python3 "$tmp/cgjson.py" top "$V1" mode)" v1 "v1-k8s-cgroupfs: mode v1 (no cgroup2 hierarchy)"
 

@@ -783,6 +783,44 @@ test_collect (void)
   free (cmd);
 }
 
+/* Per-device IO: io.stat and io.max (v2), blkio lines and per-device limits (v1). */
+static void
+test_iodev (void)
+{
+  struct iso_cgroup cg;
+  memset (&cg, 0, sizeof cg);
+  is_int (cg_parse_iodev_keyed ("8:0 rbytes=100 wbytes=200 rios=3 wios=4 dbytes=0 dios=0\n"
+                                "253:1 rbytes=5 wbytes=6 rios=7 wios=8\n",
+                                &cg),
+          0, "io.stat with two devices parses");
+  is_int ((int)cg.niodev, 2, "two devices");
+  ok (cg.iodev[0].major == 8 && cg.iodev[0].minor == 0, "the first is 8:0");
+  ok (cg.iodev[0].v[CGIO_RBYTES].v == 100 && cg.iodev[0].v[CGIO_WIOS].v == 4, "its rbytes and wios");
+  ok (cg.iodev[1].major == 253 && cg.iodev[1].v[CGIO_WBYTES].v == 6, "253:1 wbytes");
+  is_int (cg_parse_iodev_keyed ("8:0 rbps=1048576 wbps=max riops=max wiops=120\n", &cg), 0, "io.max parses");
+  is_int ((int)cg.niodev, 2, "io.max adds to the same device");
+  ok (cg.iodev[0].v[CGIO_RBPS_MAX].state == CGV_SET && cg.iodev[0].v[CGIO_RBPS_MAX].v == 1048576, "rbps_max");
+  ok (cg.iodev[0].v[CGIO_WBPS_MAX].state == CGV_MAX, "wbps max is unlimited");
+  ok (cg.iodev[0].v[CGIO_WIOPS_MAX].v == 120, "wiops_max");
+  ok (cg.iodev[1].v[CGIO_RBPS_MAX].state == CGV_ABSENT, "a device without io.max has no limit fields");
+  is_int (cg_parse_iodev_keyed ("garbage\n", &cg), -EINVAL, "a line without MAJ:MIN is -EINVAL");
+  free (cg.iodev);
+
+  memset (&cg, 0, sizeof cg);
+  cg_parse_iodev_blkio ("8:0 Read 4096\n8:0 Write 1024\n8:0 Sync 5120\n8:0 Async 0\n8:0 Total 5120\n"
+                        "8:16 Read 10\nTotal 5130\n",
+                        &cg, false);
+  is_int ((int)cg.niodev, 2, "blkio bytes: two devices, Total skipped");
+  ok (cg.iodev[0].v[CGIO_RBYTES].v == 4096 && cg.iodev[0].v[CGIO_WBYTES].v == 1024, "8:0 read and write bytes");
+  ok (cg.iodev[1].v[CGIO_WBYTES].state == CGV_ABSENT, "8:16 wrote nothing listed: absent");
+  cg_parse_iodev_blkio ("8:0 Read 16\n8:0 Write 4\n", &cg, true);
+  ok (cg.iodev[0].v[CGIO_RIOS].v == 16 && cg.iodev[0].v[CGIO_WIOS].v == 4, "blkio ios go to rios/wios");
+  is_int (cg_parse_iodev_limit ("8:0 2097152\n", &cg, CGIO_RBPS_MAX), 0, "a v1 limit line parses");
+  ok (cg.iodev[0].v[CGIO_RBPS_MAX].v == 2097152, "read_bps_device -> rbps_max");
+  is_int (cg_parse_iodev_limit ("8:0\n", &cg, CGIO_RBPS_MAX), -EINVAL, "a limit line without a value is -EINVAL");
+  free (cg.iodev);
+}
+
 int
 main (void)
 {
@@ -793,6 +831,7 @@ main (void)
   test_psi ();
   test_io_stat ();
   test_blkio ();
+  test_iodev ();
   test_proc_line ();
   test_fields ();
   test_collect ();

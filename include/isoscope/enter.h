@@ -49,8 +49,4 @@ void enter_plan_release (struct enter_plan *p);
    command's exit status, or a negative value with ERR set. */
 int enter_run (struct enter_plan *p, iso_error_t *err);
 
-/* Map an id through a uid_map/gid_map text: OUTSIDE (as the reader sees it) to the
-   id inside the namespace.  0, or -ERANGE when the map does not cover it. */
-int idmap_to_inside (const char *map, long outside, long *inside);
-
 #endif

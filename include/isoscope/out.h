@@ -46,4 +46,13 @@ bool out_selected (const struct out_select *sel, int col);
 struct libscols_table *out_table_new (const struct out_column *cols, const struct out_select *sel,
                                       const struct out_opts *o);
 
+/* JSON through cJSON, for tables whose arrays may be empty (libsmartcols 2.38 writes an
+   empty array cell as [null]).  A row is one object keyed by the lower-cased column
+   names, each cell typed by its column: a number, true/false from "1"/"0", a string,
+   or an array of the cell's lines; an empty cell is null, an empty array cell []. */
+struct cJSON;
+struct cJSON *out_json_row (const struct out_column *cols, const struct out_select *sel, char **cells);
+/* Print {"NAME": ROWS} and free ROWS. */
+void out_json_print (const char *name, struct cJSON *rows);
+
 #endif

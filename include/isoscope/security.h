@@ -67,6 +67,12 @@ int sec_cap_count (uint64_t set);
 uint64_t sec_docker_default_caps (void);
 /* The mask of every capability the kernel knows (from /proc/sys/kernel/cap_last_cap). */
 uint64_t sec_all_caps (void);
+/* The same for the kernel of a --sysroot tree (NULL or "": the live one). */
+uint64_t sec_all_caps_at (const char *sysroot);
+
+/* Map an id through a uid_map/gid_map text: OUTSIDE (as the reader sees it) to the id
+   inside the namespace.  0, or -ERANGE when the map does not cover it. */
+int sec_idmap_to_inside (const char *map, long outside, long *inside);
 
 /* Is this runtime socket path one a container should not see? */
 bool sec_is_runtime_socket (const char *path);

@@ -86,6 +86,9 @@ void strbuf_puts (struct strbuf *b, const char *s);
 void strbuf_printf (struct strbuf *b, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 char *strbuf_steal (struct strbuf *b);
 
+/* Is PATH the directory DIR or below it ("/a" holds "/a/b" but not "/ab")?  false for NULL. */
+bool util_path_under (const char *path, const char *dir);
+
 /* A copy of S safe inside one line of output: control bytes and backslashes
    become \xNN.  Caller frees. */
 char *util_escape (const char *s);

@@ -172,6 +172,12 @@ cmd_explain (int argc, char **argv)
       else
         report_print (stdout, &rep);
       report_free (&rep);
+      fflush (stdout);
+      /* Say what is missing rather than let a partial report pass for a whole one. */
+      if (!p->ns[NS_MNT] || !p->ns[NS_USER] || (p->errors & PROC_ERR_DENIED))
+        fprintf (stderr, "isoscope explain: pid %d could not be fully inspected (%s): the report is incomplete%s\n",
+                 (int)p->pid, p->ns_errno ? strerror (p->ns_errno) : "permission denied",
+                 m->scan.viewer_uid != 0 ? "; run as root to see everything" : "");
     }
   iso_model_free (m);
   return rc;

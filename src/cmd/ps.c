@@ -10,6 +10,7 @@
 #include "isoscope/security.h"
 #include "isoscope/util.h"
 
+#include <cJSON.h>
 #include <errno.h>
 #include <pwd.h>
 #include <stdlib.h>
@@ -195,10 +196,20 @@ ps_cell (const struct ps_ctx *c, const struct iso_proc *p, int col)
       return p->cgroup_path ? xstrdup (p->cgroup_path) : NULL;
     case PC_HOSTNS:
       {
+        /* Unknown (NULL) when no namespace could be read; empty when none is the host's. */
         struct strbuf b = { 0 };
+        bool known = false;
         for (int t = 0; t < NS_TYPE_COUNT; t++)
-          if (p->ns[t] && p->ns[t]->ino == c->host_ns[t])
-            strbuf_printf (&b, "%s%s", b.len ? (c->o.json ? "\n" : ",") : "", ns_types[t].name);
+          {
+            known |= p->ns[t] != NULL;
+            if (p->ns[t] && p->ns[t]->ino == c->host_ns[t])
+              strbuf_printf (&b, "%s%s", b.len ? (c->o.json ? "\n" : ",") : "", ns_types[t].name);
+          }
+        if (!known)
+          {
+            free (b.s);
+            return NULL;
+          }
         return strbuf_steal (&b);
       }
     case PC_CAPS:
@@ -244,6 +255,19 @@ needs (const struct ps_ctx *c, int col)
 static int
 print_procs (struct ps_ctx *c, struct iso_proc **procs, size_t n)
 {
+  if (c->o.json)
+    {
+      cJSON *rows = cJSON_CreateArray ();
+      char *cells[ARRAY_SIZE (c->sel.cols)];
+      for (size_t i = 0; i < n; i++)
+        {
+          for (size_t k = 0; k < c->sel.n; k++)
+            cells[k] = ps_cell (c, procs[i], c->sel.cols[k]);
+          cJSON_AddItemToArray (rows, out_json_row (ps_columns, &c->sel, cells));
+        }
+      out_json_print ("processes", rows);
+      return 0;
+    }
   struct libscols_table *tb = out_table_new (ps_columns, &c->sel, &c->o);
   if (!tb)
     return -ENOMEM;
@@ -279,16 +303,6 @@ parse_user (const char *arg, long *uid)
     return -1;
   *uid = (long)pw->pw_uid;
   return 0;
-}
-
-/* Is PATH the cgroup DIR or below it ("/a" holds "/a/b" but not "/ab")? */
-static bool
-path_under (const char *path, const char *dir)
-{
-  size_t n = strlen (dir);
-  while (n > 1 && dir[n - 1] == '/')
-    n--;
-  return path && strncmp (path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/' || n == 1);
 }
 
 /* "docker", "none", or a comma list of capability names into a mask. */
@@ -461,7 +475,7 @@ run (int argc, char **argv, bool caps_mode)
     }
   for (int t = 0; t < NS_TYPE_COUNT; t++)
     c.host_ns[t] = iso_model_host_ns (c.m, (enum ns_type)t);
-  c.all_caps = sec_all_caps ();
+  c.all_caps = sec_all_caps_at (iso_global.sysroot);
 
   /* The rows: TARGETs (caps), or every process; then the filters. */
   struct iso_proc **rows = NULL;
@@ -500,7 +514,7 @@ run (int argc, char **argv, bool caps_mode)
       struct iso_proc *p = rows[i];
       if (container && !(p->container && strncmp (p->container->id, container, strlen (container)) == 0))
         continue;
-      if (cgroup && !path_under (p->cgroup_path, cgroup))
+      if (cgroup && !util_path_under (p->cgroup_path, cgroup))
         continue;
       if (want_uid >= 0 && p->uid != want_uid)
         continue;

@@ -139,7 +139,7 @@ cgroup_facts (struct report *r, const struct iso_model *m)
 }
 
 static void
-caps_fact (struct report *r, const char *field, uint64_t set, uint64_t all)
+caps_fact (struct report *r, const char *field, uint64_t set, uint64_t all, const char *host)
 {
   char *v;
   if (!set)
@@ -151,7 +151,7 @@ caps_fact (struct report *r, const char *field, uint64_t set, uint64_t all)
       cleanup_free char *names = sec_caps_text (set);
       v = xasprintf ("%d: %s", sec_cap_count (set), names);
     }
-  fact (r, REPORT_CAPS, field, v, xstrdup ("full"));
+  fact (r, REPORT_CAPS, field, v, xstrdup (host));
 }
 
 void
@@ -166,6 +166,9 @@ report_build (const struct iso_model *m, struct iso_proc *p, const char *target,
   bool own_mnt = p->ns[NS_MNT] && p->ns[NS_MNT]->ino != host[NS_MNT];
   bool own_pid = p->ns[NS_PID] && p->ns[NS_PID]->ino != host[NS_PID];
   r->isolated = p->container || own_mnt || own_pid;
+  /* An unprivileged viewer may not read another user's namespaces: say so rather than
+     take them for the host's. */
+  bool ns_known = p->ns[NS_MNT] && p->ns[NS_PID] && p->ns[NS_USER];
 
   fact (r, REPORT_PROCESS, "pid", xasprintf ("%d", (int)p->pid), NULL);
   fact (r, REPORT_PROCESS, "command", xstrdup (p->cmdline ? p->cmdline : p->comm), NULL);
@@ -175,6 +178,11 @@ report_build (const struct iso_model *m, struct iso_proc *p, const char *target,
         p->container ? xasprintf ("%s %s", p->container->engine, p->container->id) : xstrdup ("none"), NULL);
   if (p->nnspid > 1)
     fact (r, REPORT_PROCESS, "pid_inside", xasprintf ("%d", (int)p->nspid[p->nnspid - 1]), NULL);
+  if (!ns_known)
+    fact (r, REPORT_PROCESS, "inspection",
+          xasprintf ("incomplete: its namespaces could not be read (%s)",
+                     p->ns_errno ? strerror (p->ns_errno) : "not visible"),
+          NULL);
 
   for (int t = 0; t < NS_TYPE_COUNT; t++)
     {
@@ -205,7 +213,8 @@ report_build (const struct iso_model *m, struct iso_proc *p, const char *target,
     }
 
   bool own_user = p->ns[NS_USER] && p->ns[NS_USER]->ino != host[NS_USER];
-  fact (r, REPORT_USER, "namespace", xstrdup (own_user ? "own (ids are mapped)" : "host (ids are the host's)"), NULL);
+  fact (r, REPORT_USER, "namespace",
+        !p->ns[NS_USER] ? NULL : xstrdup (own_user ? "own (ids are mapped)" : "host (ids are the host's)"), NULL);
   if (p->sec)
     {
       fact (r, REPORT_USER, "uid_map",
@@ -221,7 +230,7 @@ report_build (const struct iso_model *m, struct iso_proc *p, const char *target,
   cgroup_facts (r, m);
 
   const struct iso_mntview *mv = p->ns[NS_MNT] ? p->ns[NS_MNT]->mntview : NULL;
-  fact (r, REPORT_ROOTFS, "mount_namespace", xstrdup (own_mnt ? "own" : "host"), NULL);
+  fact (r, REPORT_ROOTFS, "mount_namespace", !p->ns[NS_MNT] ? NULL : xstrdup (own_mnt ? "own" : "host"), NULL);
   if (mv)
     {
       fact (r, REPORT_ROOTFS, "root",
@@ -255,16 +264,21 @@ report_build (const struct iso_model *m, struct iso_proc *p, const char *target,
       fact (r, REPORT_ROOTFS, "cwd", p->sec->cwd ? xstrdup (p->sec->cwd) : NULL, NULL);
     }
 
-  uint64_t all = sec_all_caps ();
+  uint64_t all = sec_all_caps_at (m->scan.sysroot);
   if (p->caps_known)
     {
       fact (r, REPORT_CAPS, "held_in",
-            xstrdup (own_user ? "its own user namespace (not the host's)" : "the initial user namespace"), NULL);
-      caps_fact (r, "effective", p->cap_eff, all);
-      caps_fact (r, "permitted", p->cap_prm, all);
-      caps_fact (r, "inheritable", p->cap_inh, all);
-      caps_fact (r, "bounding", p->cap_bnd, all);
-      caps_fact (r, "ambient", p->cap_amb, all);
+            !p->ns[NS_USER] ? xstrdup ("unknown (its user namespace could not be read)")
+            : own_user      ? xstrdup ("its own user namespace (not the host's)")
+                            : xstrdup ("the initial user namespace"),
+            NULL);
+      /* The host's sets are a kernel thread's: all effective, permitted and bounding; no
+         inheritable or ambient ones. */
+      caps_fact (r, "effective", p->cap_eff, all, "full");
+      caps_fact (r, "permitted", p->cap_prm, all, "full");
+      caps_fact (r, "inheritable", p->cap_inh, all, "none");
+      caps_fact (r, "bounding", p->cap_bnd, all, "full");
+      caps_fact (r, "ambient", p->cap_amb, all, "none");
       if (p->sec && p->sec->exe_caps)
         fact (r, REPORT_CAPS, "file_caps", xstrdup (p->sec->exe_caps), NULL);
       if (r->isolated && !own_user && (p->cap_eff & (1ULL << CAP_SYS_ADMIN)))
@@ -290,7 +304,11 @@ report_build (const struct iso_model *m, struct iso_proc *p, const char *target,
         p->sec && p->sec->label ? xasprintf ("%s (%s)", p->sec->label, p->sec->lsm) : xstrdup ("none"), NULL);
   if (r->isolated && p->seccomp == 0)
     finding (r, "no-seccomp", xstrdup ("no seccomp filter: every system call of the kernel is reachable"));
-  if (r->isolated && p->no_new_privs == 0 && p->uid != 0)
+  /* Root inside its own user namespace is root there already: a setuid binary adds nothing. */
+  long inside = p->uid;
+  if (own_user && p->sec && p->sec->uid_map && sec_idmap_to_inside (p->sec->uid_map, p->uid, &inside) < 0)
+    inside = -1;
+  if (r->isolated && p->no_new_privs == 0 && inside != 0)
     finding (r, "no-nnp", xstrdup ("no_new_privs is off: a setuid binary inside can gain privileges"));
 }
 

@@ -158,6 +158,24 @@ sec_free (struct iso_sec *s)
   free (s);
 }
 
+int
+sec_idmap_to_inside (const char *map, long outside, long *inside)
+{
+  for (const char *line = map; line && *line;)
+    {
+      long in, out, count;
+      if (sscanf (line, "%ld %ld %ld", &in, &out, &count) == 3 && count > 0 && outside >= out && outside - out < count)
+        {
+          *inside = in + (outside - out);
+          return 0;
+        }
+      line = strchr (line, '\n');
+      if (line)
+        line++;
+    }
+  return -ERANGE;
+}
+
 bool
 sec_is_runtime_socket (const char *path)
 {
@@ -319,9 +337,16 @@ sec_docker_default_caps (void)
 uint64_t
 sec_all_caps (void)
 {
+  return sec_all_caps_at (NULL);
+}
+
+uint64_t
+sec_all_caps_at (const char *sysroot)
+{
   char buf[16];
   int last = 40;
-  if (util_read_buf_at (AT_FDCWD, "/proc/sys/kernel/cap_last_cap", buf, sizeof buf) > 0)
+  cleanup_free char *path = xasprintf ("%s/proc/sys/kernel/cap_last_cap", sysroot ? sysroot : "");
+  if (util_read_buf_at (AT_FDCWD, path, buf, sizeof buf) > 0)
     last = atoi (buf);
   if (last < 0 || last > 63)
     last = 40;

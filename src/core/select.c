@@ -82,13 +82,14 @@ iso_model_select (const struct iso_model *m, const char *target, struct iso_proc
               path = next ? next : "/";
             }
         }
-      size_t len = strlen (path);
-      while (len > 1 && path[len - 1] == '/')
-        len--;
+      /* In any hierarchy: on v1 and hybrid hosts a cgroup may exist in one controller only. */
       for (size_t i = 0; i < m->nprocs; i++)
         {
-          const char *cp = m->procs[i]->cgroup_path;
-          if (cp && strncmp (cp, path, len) == 0 && (cp[len] == '\0' || cp[len] == '/' || len == 1))
+          const struct iso_proc *p = m->procs[i];
+          bool in = util_path_under (p->cgroup_path, path);
+          for (size_t h = 0; !in && p->cgroups && m->cg && h < m->cg->nh; h++)
+            in = p->cgroups[h] && util_path_under (p->cgroups[h]->path, path);
+          if (in)
             add (out, n, m->procs[i]);
         }
       if (!*n)

@@ -250,6 +250,15 @@ strbuf_steal (struct strbuf *b)
   return s;
 }
 
+bool
+util_path_under (const char *path, const char *dir)
+{
+  size_t n = strlen (dir);
+  while (n > 1 && dir[n - 1] == '/')
+    n--;
+  return path && strncmp (path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/' || n == 1);
+}
+
 char *
 util_escape (const char *s)
 {

@@ -4,6 +4,7 @@
 #include "isoscope/enter.h"
 #include "isoscope/ns.h"
 #include "isoscope/proc.h"
+#include "isoscope/security.h"
 #include "isoscope/util.h"
 
 #include <errno.h>
@@ -78,24 +79,6 @@ state_release (struct enter_state *s)
         free (*e);
       free (s->envp);
     }
-}
-
-int
-idmap_to_inside (const char *map, long outside, long *inside)
-{
-  for (const char *line = map; line && *line;)
-    {
-      long in, out, count;
-      if (sscanf (line, "%ld %ld %ld", &in, &out, &count) == 3 && count > 0 && outside >= out && outside - out < count)
-        {
-          *inside = in + (outside - out);
-          return 0;
-        }
-      line = strchr (line, '\n');
-      if (line)
-        line++;
-    }
-  return -ERANGE;
 }
 
 /* ---- phase 1: prepare (everything is opened while we still see the host) ---- */
@@ -256,11 +239,11 @@ prepare_follow (struct enter_plan *p, struct enter_state *s, iso_error_t *err)
     {
       char map[4096];
       if (util_read_buf_at (p->target.piddir, "uid_map", map, sizeof map) >= 0
-          && idmap_to_inside (map, pr.euid, &s->follow_uid) < 0)
+          && sec_idmap_to_inside (map, pr.euid, &s->follow_uid) < 0)
         return iso_make_error (err, 0, "the uid %ld of %s is not mapped in its user namespace", pr.euid,
                                p->target.desc);
       if (util_read_buf_at (p->target.piddir, "gid_map", map, sizeof map) >= 0
-          && idmap_to_inside (map, pr.egid, &s->follow_gid) < 0)
+          && sec_idmap_to_inside (map, pr.egid, &s->follow_gid) < 0)
         return iso_make_error (err, 0, "the gid %ld of %s is not mapped in its user namespace", pr.egid,
                                p->target.desc);
     }

@@ -3,6 +3,9 @@
 #define _GNU_SOURCE
 #include "isoscope/out.h"
 
+#include <cJSON.h>
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -124,4 +127,68 @@ out_table_new (const struct out_column *cols, const struct out_select *sel, cons
         }
     }
   return tb;
+}
+
+struct cJSON *
+out_json_row (const struct out_column *cols, const struct out_select *sel, char **cells)
+{
+  cJSON *o = cJSON_CreateObject ();
+  for (size_t i = 0; i < sel->n; i++)
+    {
+      const struct out_column *col = &cols[sel->cols[i]];
+      char key[64];
+      size_t k = 0;
+      for (; col->name[k] && k + 1 < sizeof key; k++)
+        key[k] = (char)tolower ((unsigned char)col->name[k]);
+      key[k] = '\0';
+      const char *v = cells[i];
+      cJSON *item;
+      switch (col->json_type)
+        {
+        case SCOLS_JSON_NUMBER:
+          item = v && *v ? cJSON_CreateRaw (v) : cJSON_CreateNull ();
+          break;
+        case SCOLS_JSON_BOOLEAN:
+          item = v && *v ? cJSON_CreateBool (strcmp (v, "0") != 0) : cJSON_CreateNull ();
+          break;
+        case SCOLS_JSON_ARRAY_STRING:
+        case SCOLS_JSON_ARRAY_NUMBER:
+          if (!v)
+            {
+              item = cJSON_CreateNull ();
+              break;
+            }
+          item = cJSON_CreateArray ();
+          for (const char *s = v; s && *s;)
+            {
+              size_t len = strcspn (s, "\n");
+              char *one = strndup (s, len);
+              if (one)
+                cJSON_AddItemToArray (item, col->json_type == SCOLS_JSON_ARRAY_NUMBER ? cJSON_CreateRaw (one)
+                                                                                      : cJSON_CreateString (one));
+              free (one);
+              s += len + (s[len] == '\n');
+            }
+          break;
+        default:
+          item = v ? cJSON_CreateString (v) : cJSON_CreateNull ();
+          break;
+        }
+      cJSON_AddItemToObject (o, key, item);
+      free (cells[i]);
+      cells[i] = NULL;
+    }
+  return o;
+}
+
+void
+out_json_print (const char *name, struct cJSON *rows)
+{
+  cJSON *doc = cJSON_CreateObject ();
+  cJSON_AddItemToObject (doc, name, rows);
+  char *text = cJSON_Print (doc);
+  if (text)
+    puts (text);
+  free (text);
+  cJSON_Delete (doc);
 }

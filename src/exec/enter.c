@@ -32,8 +32,9 @@
 struct enter_state
 {
   int rootfd, cwdfd;
-  char **envp; /* -e: the target's environment (owned) */
-  int *cgfds;  /* cgroup.procs of each hierarchy to join (owned fds) */
+  int own_pidns, own_mntns; /* ours, to go back to once the command is forked */
+  char **envp;              /* -e: the target's environment (owned) */
+  int *cgfds;               /* cgroup.procs of each hierarchy to join (owned fds) */
   size_t ncgfds;
   long follow_uid, follow_gid; /* the target's ids inside its user namespace */
   int setns_mask;              /* joined at once through the pidfd when not 0 */
@@ -66,6 +67,10 @@ enter_plan_release (struct enter_plan *p)
 static void
 state_release (struct enter_state *s)
 {
+  if (s->own_pidns >= 0)
+    close (s->own_pidns);
+  if (s->own_mntns >= 0)
+    close (s->own_mntns);
   if (s->rootfd >= 0)
     close (s->rootfd);
   if (s->cwdfd >= 0)
@@ -620,7 +625,10 @@ wait_child (pid_t pid, const sigset_t *oldmask)
 int
 enter_run (struct enter_plan *p, iso_error_t *err)
 {
-  struct enter_state s = { .rootfd = -1, .cwdfd = -1, .follow_uid = -1, .follow_gid = -1 };
+  struct enter_state s
+      = { .rootfd = -1, .cwdfd = -1, .own_pidns = -1, .own_mntns = -1, .follow_uid = -1, .follow_gid = -1 };
+  s.own_pidns = open ("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+  s.own_mntns = open ("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
   int r = enter_prepare (p, &s, err);
   if (r == 0)
     r = enter_join (p, &s, err);
@@ -647,6 +655,14 @@ enter_run (struct enter_plan *p, iso_error_t *err)
     }
   if (pid == 0)
     child_exec (p, &s, &old);
+  /* Only the command belongs in the target's namespaces: isoscope, which now only waits,
+     goes back to its own pid and mount namespaces (its /proc, and its later children, such
+     as a sanitizer's helper at exit, are then its own again).  Best effort: after joining a
+     user namespace it may lack the right. */
+  if (p->ns[NS_PID].want && s.own_pidns >= 0 && setns (s.own_pidns, CLONE_NEWPID) < 0)
+    errno = 0;
+  if (p->ns[NS_MNT].want && s.own_mntns >= 0 && setns (s.own_mntns, CLONE_NEWNS) < 0)
+    errno = 0;
   state_release (&s);
   return wait_child (pid, &old);
 }

@@ -11,6 +11,7 @@ NS_PYTHON=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
 NS_TRACKED=()   # "pid:starttime" of every process the test started
 NS_MOUNTS=()    # bind mounts (nsfs files) the test made in its own mount namespace
 NS_TMPDIRS=()   # temporary directories the test made
+NS_CGROUPS=()   # cgroup directories the test made, removed last first
 
 # todo_ok STATUS DESCRIPTION REASON: an assertion for a known isoscope bug. It prints
 # "not ok N - DESCRIPTION # TODO REASON" on failure, which TAP does not count as a failure.
@@ -53,6 +54,10 @@ new_tmpdir() {
 # track_tmpdir DIR: remember a temporary directory to remove in ns_cleanup.
 track_tmpdir() { NS_TMPDIRS+=("$1"); }
 
+# track_cgroup DIR: remember a cgroup the test made; ns_cleanup removes it (children first,
+# waiting a little for its tasks to go) once the tracked processes are killed.
+track_cgroup() { NS_CGROUPS+=("$1"); }
+
 # kill_tracked PID: SIGKILL one tracked process when it is still the one we started, then reap
 # it when it is our child.
 kill_tracked() {
@@ -89,6 +94,10 @@ ns_cleanup() {
     if grep -qF " $m " /proc/self/mountinfo; then
       umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
     fi
+  done
+  for ((i = ${#NS_CGROUPS[@]} - 1; i >= 0; i--)); do
+    [ -d "${NS_CGROUPS[i]}" ] || continue
+    wait_until 3 rmdir "${NS_CGROUPS[i]}" 2>/dev/null || echo "# cannot remove ${NS_CGROUPS[i]}" >&2
   done
   for d in "${NS_TMPDIRS[@]}"; do
     rm -rf -- "$d"

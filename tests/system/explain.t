@@ -46,17 +46,8 @@ CGP=
 [ "$(stat -f -c %T /sys/fs/cgroup/pids 2>/dev/null)" = cgroupfs ] && CGP=/sys/fs/cgroup/pids/$CGNAME
 CGU=
 [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ] && CGU=/sys/fs/cgroup/unified/$CGNAME
-CG_DIRS=()
 
-cleanup() {
-  local i
-  ns_cleanup
-  for ((i = ${#CG_DIRS[@]} - 1; i >= 0; i--)); do
-    [ -d "${CG_DIRS[i]}" ] || continue
-    wait_until 3 rmdir "${CG_DIRS[i]}" 2>/dev/null || echo "# cannot remove ${CG_DIRS[i]}" >&2
-  done
-}
-trap cleanup EXIT
+trap ns_cleanup EXIT
 tmp=$(new_tmpdir) || exit 1
 track_tmpdir "$tmp"
 
@@ -652,7 +643,7 @@ is $? 1 "setup: and not in the test's own mount namespace"
 
 # The pids cgroup with a limit (S and XN), also the cgroup path TARGET.
 if [ -n "$CGP" ]; then
-  mkdir "$CGP" && CG_DIRS+=("$CGP") && echo 64 >"$CGP/pids.max"
+  mkdir "$CGP" && track_cgroup "$CGP" && echo 64 >"$CGP/pids.max"
   ok $? "setup: created $CGP with pids.max 64"
   st=0
   for p in "$XN" ${S:+"$S"}; do echo "$p" >"$CGP/cgroup.procs" || st=1; done
@@ -670,7 +661,7 @@ else
   skip "a v1 pids cgroup as explain TARGET" "no v1 pids hierarchy at /sys/fs/cgroup/pids"
 fi
 if [ -n "$CGU" ]; then
-  mkdir "$CGU" && CG_DIRS+=("$CGU")
+  mkdir "$CGU" && track_cgroup "$CGU"
   ok $? "setup: created $CGU"
   st=0
   for p in "$XN" ${S:+"$S"}; do echo "$p" >"$CGU/cgroup.procs" || st=1; done

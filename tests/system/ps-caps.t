@@ -45,7 +45,6 @@ unset COLUMNS LINES NO_COLOR
 
 # The test's cgroups (cgroup2 only: the CGROUP column and --cgroup use the v2 path when the
 # process has one other than the root), removed deepest first.
-CG_DIRS=()
 V2=
 if [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ]; then
   V2=/sys/fs/cgroup/unified
@@ -54,15 +53,7 @@ elif [ "$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]; then
 fi
 CGNAME=isoscope-test.$$
 
-cleanup() {
-  local i
-  ns_cleanup
-  for ((i = ${#CG_DIRS[@]} - 1; i >= 0; i--)); do
-    [ -d "${CG_DIRS[i]}" ] || continue
-    wait_until 3 rmdir "${CG_DIRS[i]}" 2>/dev/null || echo "# cannot remove ${CG_DIRS[i]}" >&2
-  done
-}
-trap cleanup EXIT
+trap ns_cleanup EXIT
 tmp=$(new_tmpdir) || exit 1
 track_tmpdir "$tmp"
 
@@ -651,8 +642,8 @@ ok $? "ps -U no-such-user-here: says the user is unknown"
 # --cgroup: the test's own cgroup2 directories.
 if [ -n "$V2" ]; then
   CGT=$V2/$CGNAME
-  mkdir "$CGT" && CG_DIRS+=("$CGT") && mkdir "$CGT/sub" && CG_DIRS+=("$CGT/sub") &&
-    mkdir "$CGT/subx" && CG_DIRS+=("$CGT/subx")
+  mkdir "$CGT" && track_cgroup "$CGT" && mkdir "$CGT/sub" && track_cgroup "$CGT/sub" &&
+    mkdir "$CGT/subx" && track_cgroup "$CGT/subx"
   ok $? "setup: created $CGT with sub/ and subx/"
   st=0
   echo "$AMB" >"$CGT/cgroup.procs" || st=1

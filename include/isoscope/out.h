@@ -52,7 +52,17 @@ struct libscols_table *out_table_new (const struct out_column *cols, const struc
    or an array of the cell's lines; an empty cell is null, an empty array cell []. */
 struct cJSON;
 struct cJSON *out_json_row (const struct out_column *cols, const struct out_select *sel, char **cells);
-/* Print {"NAME": ROWS} and free ROWS. */
-void out_json_print (const char *name, struct cJSON *rows);
+/* Print {"NAME": ROWS, "scan": SCAN} (SCAN may be NULL) and free both. */
+void out_json_print (const char *name, struct cJSON *rows, struct cJSON *scan);
+
+/* The "scan" object of a JSON document (summary.c): how many processes, namespaces and
+   cgroups were read, how many vanished while being read and how many the viewer could
+   not fully read.  The caller owns the result. */
+struct iso_model;
+struct cg_tree;
+struct cJSON *out_scan_json (const struct iso_model *m);
+struct cJSON *out_cgscan_json (const struct cg_tree *t);
+/* Print TB as JSON with EXTRA (freed) as one more member KEY of its top-level object. */
+int out_scols_print_json (struct libscols_table *tb, const char *key, struct cJSON *extra);
 
 #endif

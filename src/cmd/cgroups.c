@@ -6,6 +6,7 @@
 #include "isoscope/cli.h"
 #include "isoscope/container.h"
 #include "isoscope/error.h"
+#include "isoscope/out.h"
 #include "isoscope/util.h"
 
 #include <cJSON.h>
@@ -414,6 +415,7 @@ print_json (const struct cg_ctx *c, struct cg_rows *v, const char *subtree)
       else
         cJSON_AddItemToArray (arr, json);
     }
+  cJSON_AddItemToObject (doc, "scan", out_cgscan_json (v->t));
   char *s = cJSON_Print (doc);
   puts (s);
   free (s);

@@ -431,6 +431,15 @@ ns_index (const struct iso_model *m, uint64_t ino)
   return -1;
 }
 
+/* The table, and in JSON the scan summary after it. */
+static void
+print_table (struct ls_ctx *c, struct libscols_table *tb)
+{
+  if (!c->json || out_scols_print_json (tb, "scan", out_scan_json (c->m)) < 0)
+    scols_print_table (tb);
+  scols_unref_table (tb);
+}
+
 static int
 show_namespaces (struct ls_ctx *c)
 {
@@ -477,8 +486,7 @@ show_namespaces (struct ls_ctx *c)
         if (pi >= 0 && c->ns_lines[pi] && (size_t)pi != i)
           scols_line_add_child (c->ns_lines[pi], c->ns_lines[i]);
       }
-  scols_print_table (tb);
-  scols_unref_table (tb);
+  print_table (c, tb);
   return 0;
 }
 
@@ -509,8 +517,7 @@ show_namespace_processes (struct ls_ctx *c, struct iso_ns *ns)
       fill_line (c, ln, ns, p);
       c->proc_lines[i] = ln;
     }
-  scols_print_table (tb);
-  scols_unref_table (tb);
+  print_table (c, tb);
   return 0;
 }
 

@@ -265,7 +265,7 @@ print_procs (struct ps_ctx *c, struct iso_proc **procs, size_t n)
             cells[k] = ps_cell (c, procs[i], c->sel.cols[k]);
           cJSON_AddItemToArray (rows, out_json_row (ps_columns, &c->sel, cells));
         }
-      out_json_print ("processes", rows);
+      out_json_print ("processes", rows, out_scan_json (c->m));
       return 0;
     }
   struct libscols_table *tb = out_table_new (ps_columns, &c->sel, &c->o);

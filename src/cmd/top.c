@@ -258,11 +258,14 @@ print_json (struct view *v, double interval, FILE *out)
       cJSON_AddNumberToObject (host, "processes", (double)l->nprocs);
       cJSON_AddNumberToObject (host, "namespaces", (double)l->m->nns);
       cJSON_AddNumberToObject (host, "containers", (double)l->ncontainers);
+      cJSON_AddNumberToObject (host, "new_processes", l->st.nnew);
+      cJSON_AddNumberToObject (host, "vanished_processes", l->st.nvanished);
       cJSON_AddNumberToObject (host, "denied_processes", l->st.ndenied);
     }
   if (l->cg.t)
     {
       cJSON_AddNumberToObject (host, "cgroups", (double)l->cg.nrows);
+      cJSON_AddNumberToObject (host, "vanished_cgroups", l->cg.t->nvanished);
       cJSON_AddNumberToObject (host, "denied_cgroups", l->st.cg_ndenied);
     }
   cJSON_AddBoolToObject (host, "descriptors_exhausted", l->st.fds_exhausted);

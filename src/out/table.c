@@ -182,10 +182,12 @@ out_json_row (const struct out_column *cols, const struct out_select *sel, char 
 }
 
 void
-out_json_print (const char *name, struct cJSON *rows)
+out_json_print (const char *name, struct cJSON *rows, struct cJSON *scan)
 {
   cJSON *doc = cJSON_CreateObject ();
   cJSON_AddItemToObject (doc, name, rows);
+  if (scan)
+    cJSON_AddItemToObject (doc, "scan", scan);
   char *text = cJSON_Print (doc);
   if (text)
     puts (text);

@@ -95,6 +95,9 @@ golden_is basic-ls-l.json "ls -l -J matches golden/basic-ls-l.json"
 if command -v python3 >/dev/null; then
   python3 -c 'import json,sys; json.load(sys.stdin)' <"$tmp/out"
   ok $? "ls -l -J is valid JSON"
+  # pids 160 and 170 of the fixture vanish mid-scan (make-sysroot.sh); none is denied.
+  scan=$(python3 -c 'import json,sys; s=json.load(sys.stdin)["scan"]; print(s["vanished_processes"], s["denied_processes"])' <"$tmp/out")
+  is "$scan" "2 0" "ls -l -J: the scan summary counts the 2 processes that vanished mid-scan, 0 denied"
 else
   skip "ls -l -J is valid JSON" "no python3"
 fi

@@ -193,8 +193,9 @@ int cg_tree_collect (struct cg_tree **out, const char *sysroot, iso_error_t *err
 int cg_tree_collect_fields (struct cg_tree **out, const char *sysroot, uint64_t fields, iso_error_t *err);
 #define CG_FIELDS_CPUSET (1ULL << 63)
 _Static_assert(CGF_COUNT < 63, "cgroup fields must fit a 64-bit mask beside CG_FIELDS_CPUSET");
-/* Processes and threads of CG, read now (the walk counts each path in one hierarchy only). */
-void cg_count_members (struct iso_cgroup *cg);
+/* Processes and threads of CG, read now (the walk counts each path in one hierarchy only).
+   Returns 1 when this found CG removed (and marked it CGERR_VANISHED), else 0. */
+int cg_count_members (struct iso_cgroup *cg);
 /* The cgroup layout of the host without walking it. */
 enum cg_mode cg_detect_mode (const char *sysroot);
 void cg_tree_free (struct cg_tree *t);

@@ -731,6 +731,9 @@ read_cgroup (struct cg_tree *t, struct iso_cgroup *cg, int dirfd)
     read_iodevs (cg, dirfd, buf, sizeof buf);
   if (cg->errors & CGERR_DENIED)
     t->ndenied++;
+  /* Every cgroup has cgroup.procs: without it the directory was removed while we read it. */
+  if (faccessat (dirfd, "cgroup.procs", F_OK, 0) < 0 && errno == ENOENT)
+    cg->errors |= CGERR_VANISHED;
 }
 
 static struct iso_cgroup *
@@ -1026,18 +1029,23 @@ count_members (struct cg_tree *t)
         continue;
       cg_count_members (cg);
     }
+  /* The vanished: those gone before they could be opened (counted by walk) and those
+     removed while they were read. */
+  for (size_t i = 0; i < t->nall; i++)
+    t->nvanished += (t->all[i]->errors & CGERR_VANISHED) != 0;
 }
 
-void
+int
 cg_count_members (struct iso_cgroup *cg)
 {
+  unsigned before = cg->errors & CGERR_VANISHED;
   cleanup_free char *dir
       = strcmp (cg->path, "/") == 0 ? xstrdup (cg->h->dir) : xasprintf ("%s%s", cg->h->dir, cg->path);
   cleanup_close int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     {
       cg->errors |= CGERR_VANISHED;
-      return;
+      return !before;
     }
   int r = count_lines (fd, "cgroup.procs", &cg->nprocs);
   if (r == -EOPNOTSUPP)
@@ -1048,6 +1056,7 @@ cg_count_members (struct iso_cgroup *cg)
     cg->errors |= CGERR_VANISHED;
   if (count_lines (fd, cg->h->v2 ? "cgroup.threads" : "tasks", &cg->nthreads) < 0)
     cg->nthreads = -1;
+  return !before && (cg->errors & CGERR_VANISHED);
 }
 
 enum cg_mode

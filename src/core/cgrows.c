@@ -185,7 +185,7 @@ cg_rows_collect_fields (struct cg_rows *v, const char *sysroot, const char *cont
         for (size_t k = 0; k < t->nh && row->nprocs < 0; k++)
           if (row->per_h[k])
             {
-              cg_count_members (row->per_h[k]);
+              v->t->nvanished += (unsigned)cg_count_members (row->per_h[k]);
               row->nprocs = row->per_h[k]->nprocs;
               row->nthreads = row->per_h[k]->nthreads;
             }

@@ -7,11 +7,13 @@
 #include "isoscope/error.h"
 #include "isoscope/model.h"
 #include "isoscope/ns.h"
+#include "isoscope/out.h"
 #include "isoscope/report.h"
 #include "isoscope/security.h"
 #include "isoscope/util.h"
 
 #include <cJSON.h>
+
 #include <errno.h>
 #include <linux/capability.h>
 #include <stdlib.h>
@@ -168,7 +170,11 @@ cmd_explain (int argc, char **argv)
       struct report rep;
       report_build (m, p, argv[optind], &rep);
       if (json)
-        print_json (report_json (&rep));
+        {
+          cJSON *doc = report_json (&rep);
+          cJSON_AddItemToObject (doc, "scan", out_scan_json (m));
+          print_json (doc);
+        }
       else
         report_print (stdout, &rep);
       report_free (&rep);
@@ -250,6 +256,7 @@ cmd_diff (int argc, char **argv)
   if (doc)
     {
       cJSON_AddNumberToObject (doc, "count", ndiff);
+      cJSON_AddItemToObject (doc, "scan", out_scan_json (m));
       print_json (doc);
     }
   else if (!ndiff)

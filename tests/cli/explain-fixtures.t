@@ -34,7 +34,9 @@
 # the exe link, which points at the host's file) and the number of capabilities the kernel has
 # (read from the live /proc/sys/kernel/cap_last_cap).  The goldens assume the exe paths carry no
 # file capabilities on this host and that cap_last_cap is 40, as in the fixture; the user name of
-# uid 1000 comes from this host's passwd (@USER1000@ in the goldens).
+# uid 1000 comes from this host's passwd (@USER1000@ in the goldens).  The JSON goldens end with
+# the scan summary of the fixture: 7 process directories, 27 namespaces (the inodes of its ns
+# links), 12 cgroup directories, nothing vanished or denied.
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=../lib/tap.sh disable=SC1091

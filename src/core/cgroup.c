@@ -788,9 +788,10 @@ walk (struct cg_tree *t, struct cg_hierarchy *h, struct iso_cgroup *cg, int dirf
   for (size_t i = 0; i < nnames; i++)
     {
       int cfd = openat (dirfd, names[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (cfd < 0)
+      int e = errno;
+      if (cfd < 0 && e != EACCES && e != EPERM)
         {
-          if (errno == ENOENT)
+          if (e == ENOENT)
             t->nvanished++;
           free (names[i]);
           continue;
@@ -798,6 +799,17 @@ walk (struct cg_tree *t, struct cg_hierarchy *h, struct iso_cgroup *cg, int dirf
       cleanup_free char *path
           = strcmp (cg->path, "/") == 0 ? xasprintf ("/%s", names[i]) : xasprintf ("%s/%s", cg->path, names[i]);
       struct iso_cgroup *child = new_cgroup (t, h, cg, path);
+      if (cfd < 0)
+        {
+          /* A directory the viewer may not open: listed, with what its inode says, and counted. */
+          struct stat cst;
+          if (fstatat (dirfd, names[i], &cst, AT_SYMLINK_NOFOLLOW) == 0)
+            child->ino = (uint64_t)cst.st_ino;
+          child->errors |= CGERR_DENIED;
+          t->ndenied++;
+          free (names[i]);
+          continue;
+        }
       free (names[i]);
       walk (t, h, child, cfd, depth + 1);
     }
@@ -1044,8 +1056,8 @@ cg_count_members (struct iso_cgroup *cg)
   cleanup_close int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     {
-      cg->errors |= CGERR_VANISHED;
-      return !before;
+      cg->errors |= errno == EACCES || errno == EPERM ? CGERR_DENIED : CGERR_VANISHED;
+      return !before && (cg->errors & CGERR_VANISHED);
     }
   int r = count_lines (fd, "cgroup.procs", &cg->nprocs);
   if (r == -EOPNOTSUPP)

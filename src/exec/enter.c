@@ -94,6 +94,11 @@ open_target_ns (struct enter_plan *p, int t, iso_error_t *err)
   char path[48];
   snprintf (path, sizeof path, "ns/%s", ns_types[t].link);
   int fd = openat (p->target.piddir, path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && (errno == EACCES || errno == EPERM))
+    return iso_make_error (err, 0,
+                           "cannot open the %s namespace of %s: %s; opening the namespaces of another user's "
+                           "process needs CAP_SYS_PTRACE (ptrace read access to it)",
+                           ns_types[t].name, p->target.desc, strerror (errno));
   if (fd < 0)
     return iso_make_error (err, errno, "cannot open the %s namespace of %s", ns_types[t].name, p->target.desc);
   if (p->user_parent && t == NS_USER)
@@ -375,8 +380,7 @@ join_error (struct enter_plan *p, int t, int e, iso_error_t *err)
       const char *need = t == NS_USER ? "CAP_SYS_ADMIN in the user namespace to join (so it must be a descendant of "
                                         "yours)"
                                       : "CAP_SYS_ADMIN in the user namespace that owns it and in your own";
-      return iso_make_error (err, 0,
-                             "cannot join the %s namespace of %s: Operation not permitted; joining needs %s%s%s",
+      return iso_make_error (err, 0, "cannot join the %s namespace %s: Operation not permitted; joining needs %s%s%s",
                              ns_types[t].name, who, need, chain ? "; it is owned by " : "", chain ? chain : "");
     }
   return iso_make_error (err, e, "cannot join the %s namespace %s", ns_types[t].name, who);

@@ -52,6 +52,9 @@ struct libscols_table *out_table_new (const struct out_column *cols, const struc
    or an array of the cell's lines; an empty cell is null, an empty array cell []. */
 struct cJSON;
 struct cJSON *out_json_row (const struct out_column *cols, const struct out_select *sel, char **cells);
+/* Write LEN bytes of JSON TEXT to OUT with every byte that is not part of valid UTF-8
+   replaced by U+FFFD (JSON is UTF-8; names and command lines are bytes). */
+void out_json_write (FILE *out, const char *text, size_t len);
 /* Print {"NAME": ROWS, "scan": SCAN} (SCAN may be NULL) and free both. */
 void out_json_print (const char *name, struct cJSON *rows, struct cJSON *scan);
 

@@ -417,7 +417,8 @@ print_json (const struct cg_ctx *c, struct cg_rows *v, const char *subtree)
     }
   cJSON_AddItemToObject (doc, "scan", out_cgscan_json (v->t));
   char *s = cJSON_Print (doc);
-  puts (s);
+  out_json_write (stdout, s, strlen (s));
+  putchar ('\n');
   free (s);
   cJSON_Delete (doc);
   return 0;

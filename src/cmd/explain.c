@@ -60,7 +60,8 @@ static void
 print_json (cJSON *doc)
 {
   char *s = cJSON_Print (doc);
-  puts (s);
+  out_json_write (stdout, s, strlen (s));
+  putchar ('\n');
   free (s);
   cJSON_Delete (doc);
 }

@@ -5,6 +5,7 @@
 #include "isoscope/error.h"
 #include "isoscope/live.h"
 #include "isoscope/ns.h"
+#include "isoscope/out.h"
 #include "isoscope/tui.h"
 #include "isoscope/util.h"
 #include "isoscope/view.h"
@@ -280,7 +281,7 @@ print_json (struct view *v, double interval, FILE *out)
       cJSON_free (head);
       return;
     }
-  fwrite (head, 1, hl - 2, out);
+  out_json_write (out, head, hl - 2);
   cJSON_free (head);
   for (size_t i = 0; i < v->nrows; i++)
     {
@@ -296,7 +297,7 @@ print_json (struct view *v, double interval, FILE *out)
       char *row = cJSON_PrintUnformatted (o);
       if (i)
         fputc (',', out);
-      fputs (row, out);
+      out_json_write (out, row, strlen (row));
       cJSON_free (row);
       cJSON_Delete (o);
     }

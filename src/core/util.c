@@ -274,6 +274,62 @@ util_escape (const char *s)
   return strbuf_steal (&b);
 }
 
+size_t
+util_utf8_len (const char *text, size_t n)
+{
+  const unsigned char *s = (const unsigned char *)text;
+  static const struct
+  {
+    unsigned char lo, hi;   /* the lead byte */
+    unsigned char lo2, hi2; /* the byte after it */
+    size_t len;
+  } forms[] = {
+    { 0xc2, 0xdf, 0x80, 0xbf, 2 }, { 0xe0, 0xe0, 0xa0, 0xbf, 3 }, { 0xe1, 0xec, 0x80, 0xbf, 3 },
+    { 0xed, 0xed, 0x80, 0x9f, 3 }, { 0xee, 0xef, 0x80, 0xbf, 3 }, { 0xf0, 0xf0, 0x90, 0xbf, 4 },
+    { 0xf1, 0xf3, 0x80, 0xbf, 4 }, { 0xf4, 0xf4, 0x80, 0x8f, 4 },
+  };
+  if (s[0] < 0x80)
+    return 1;
+  for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
+    {
+      if (s[0] < forms[i].lo || s[0] > forms[i].hi)
+        continue;
+      if (n < forms[i].len || s[1] < forms[i].lo2 || s[1] > forms[i].hi2)
+        return 0;
+      for (size_t k = 2; k < forms[i].len; k++)
+        if (s[k] < 0x80 || s[k] > 0xbf)
+          return 0;
+      return forms[i].len;
+    }
+  return 0;
+}
+
+void
+util_safe_text (char *buf, size_t size, const char *s)
+{
+  size_t o = 0, len = strlen (s);
+  for (size_t i = 0; i < len && o + 1 < size;)
+    {
+      unsigned char c = (unsigned char)s[i];
+      size_t n = c >= 0x20 && c != 0x7f && c != '\\' ? util_utf8_len (s + i, len - i) : 0;
+      if (n == 0 && o + 5 > size)
+        break;
+      if (n == 0)
+        {
+          snprintf (buf + o, size - o, "\\x%02x", c);
+          o += 4;
+          i++;
+          continue;
+        }
+      if (o + n + 1 > size)
+        break;
+      memcpy (buf + o, s + i, n);
+      o += n;
+      i += n;
+    }
+  buf[o] = '\0';
+}
+
 struct user_cache_entry
 {
   unsigned uid;

@@ -58,7 +58,8 @@ out_scols_print_json (struct libscols_table *tb, const char *key, struct cJSON *
     }
   while (end > text && (end[-1] == '\n' || end[-1] == ' '))
     end--;
-  printf ("%.*s,\n   \"%s\": %s\n}\n", (int)(end - text), text, key, more);
+  out_json_write (stdout, text, (size_t)(end - text));
+  printf (",\n   \"%s\": %s\n}\n", key, more);
   free (text);
   cJSON_free (more);
   return 0;

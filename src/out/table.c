@@ -2,6 +2,7 @@
 /* table.c: column selection, column listings and libsmartcols tables for every table command. */
 #define _GNU_SOURCE
 #include "isoscope/out.h"
+#include "isoscope/util.h"
 
 #include <cJSON.h>
 #include <ctype.h>
@@ -182,6 +183,26 @@ out_json_row (const struct out_column *cols, const struct out_select *sel, char 
 }
 
 void
+out_json_write (FILE *out, const char *text, size_t len)
+{
+  const unsigned char *s = (const unsigned char *)text;
+  size_t start = 0, i = 0;
+  while (i < len)
+    {
+      size_t n = util_utf8_len (text + i, len - i);
+      if (n)
+        {
+          i += n;
+          continue;
+        }
+      fwrite (s + start, 1, i - start, out);
+      fputs ("\xef\xbf\xbd", out); /* U+FFFD for the byte that is not UTF-8 */
+      start = ++i;
+    }
+  fwrite (s + start, 1, len - start, out);
+}
+
+void
 out_json_print (const char *name, struct cJSON *rows, struct cJSON *scan)
 {
   cJSON *doc = cJSON_CreateObject ();
@@ -190,7 +211,10 @@ out_json_print (const char *name, struct cJSON *rows, struct cJSON *scan)
     cJSON_AddItemToObject (doc, "scan", scan);
   char *text = cJSON_Print (doc);
   if (text)
-    puts (text);
+    {
+      out_json_write (stdout, text, strlen (text));
+      putchar ('\n');
+    }
   free (text);
   cJSON_Delete (doc);
 }

@@ -462,7 +462,7 @@ view_cell (const struct view *v, const struct view_row *r, int col, char *buf, s
       snprintf (buf, size, "-");
       return;
     case VV_STR:
-      snprintf (buf, size, "%s", val.s);
+      util_safe_text (buf, size, val.s);
       return;
     case VV_BOOL:
       snprintf (buf, size, "%s", val.i ? "1" : "0");

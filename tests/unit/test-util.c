@@ -298,6 +298,32 @@ test_dirscan (void)
   rmdir (tmpl);
 }
 
+static void
+test_safe_text (void)
+{
+  /* The UTF-8 forms of RFC 3629, their edges, and what is not UTF-8. */
+  static const struct
+  {
+    const char *s;
+    size_t want;
+  } lens[] = {
+    { "a", 1 },        { "\xc3\xa9", 2 },     { "\xe2\x82\xac", 3 }, { "\xf0\x9f\x98\x80", 4 },
+    { "\xc0\xaf", 0 }, { "\xe0\x80\xaf", 0 }, { "\xed\xa0\x80", 0 }, { "\xf4\x90\x80\x80", 0 },
+    { "\xff", 0 },     { "\x80", 0 },         { "\xe2\x82", 0 },     { "\xc3", 0 },
+  };
+  for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++)
+    is_int (util_utf8_len (lens[i].s, strlen (lens[i].s)), lens[i].want, "util_utf8_len case %zu", i);
+
+  char buf[64];
+  util_safe_text (buf, sizeof buf, "a\nb (x) \xff\xfe\xc3\xa9\\");
+  is_str (buf, "a\\x0ab (x) \\xff\\xfe\xc3\xa9\\x5c",
+          "util_safe_text: newline, bad bytes, backslash escaped; UTF-8 kept");
+  util_safe_text (buf, 6, "ab\xff");
+  is_str (buf, "ab", "util_safe_text: an escape that does not fit is left out whole");
+  util_safe_text (buf, 4, "a\xc3\xa9\xc3\xa9");
+  is_str (buf, "a\xc3\xa9", "util_safe_text: a character that does not fit is left out whole");
+}
+
 int
 main (void)
 {
@@ -309,5 +335,6 @@ main (void)
   test_read_files ();
   test_user_name ();
   test_dirscan ();
+  test_safe_text ();
   return done_testing ();
 }

@@ -92,8 +92,10 @@ bool util_path_under (const char *path, const char *dir);
 /* A copy of S safe inside one line of output: control bytes and backslashes
    become \xNN.  Caller frees. */
 char *util_escape (const char *s);
-/* The length of the valid UTF-8 sequence at TEXT (N bytes left), 0 when it is not one. */
-size_t util_utf8_len (const char *text, size_t n);
+/* The length of the valid UTF-8 sequence at TEXT (N bytes left), 0 when it is not one;
+   then *BAD (when not NULL) gets the length of the maximal ill-formed subpart there (at
+   least 1), which Unicode replaces by one U+FFFD. */
+size_t util_utf8_len (const char *text, size_t n, size_t *bad);
 /* S into BUF (SIZE bytes, always terminated, cut at a whole character) for a terminal or a
    text table: control characters, backslashes and bytes that are not UTF-8 as \xNN. */
 void util_safe_text (char *buf, size_t size, const char *s);

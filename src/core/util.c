@@ -275,7 +275,7 @@ util_escape (const char *s)
 }
 
 size_t
-util_utf8_len (const char *text, size_t n)
+util_utf8_len (const char *text, size_t n, size_t *bad)
 {
   const unsigned char *s = (const unsigned char *)text;
   static const struct
@@ -288,17 +288,23 @@ util_utf8_len (const char *text, size_t n)
     { 0xed, 0xed, 0x80, 0x9f, 3 }, { 0xee, 0xef, 0x80, 0xbf, 3 }, { 0xf0, 0xf0, 0x90, 0xbf, 4 },
     { 0xf1, 0xf3, 0x80, 0xbf, 4 }, { 0xf4, 0xf4, 0x80, 0x8f, 4 },
   };
+  if (bad)
+    *bad = 1;
   if (s[0] < 0x80)
     return 1;
   for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
     {
       if (s[0] < forms[i].lo || s[0] > forms[i].hi)
         continue;
-      if (n < forms[i].len || s[1] < forms[i].lo2 || s[1] > forms[i].hi2)
+      if (n < 2 || s[1] < forms[i].lo2 || s[1] > forms[i].hi2)
         return 0;
       for (size_t k = 2; k < forms[i].len; k++)
-        if (s[k] < 0x80 || s[k] > 0xbf)
-          return 0;
+        if (k >= n || s[k] < 0x80 || s[k] > 0xbf)
+          {
+            if (bad)
+              *bad = k; /* the start of a character that ends too soon: one bad sequence */
+            return 0;
+          }
       return forms[i].len;
     }
   return 0;
@@ -311,7 +317,7 @@ util_safe_text (char *buf, size_t size, const char *s)
   for (size_t i = 0; i < len && o + 1 < size;)
     {
       unsigned char c = (unsigned char)s[i];
-      size_t n = c >= 0x20 && c != 0x7f && c != '\\' ? util_utf8_len (s + i, len - i) : 0;
+      size_t n = c >= 0x20 && c != 0x7f && c != '\\' ? util_utf8_len (s + i, len - i, NULL) : 0;
       if (n == 0 && o + 5 > size)
         break;
       if (n == 0)

@@ -189,15 +189,16 @@ out_json_write (FILE *out, const char *text, size_t len)
   size_t start = 0, i = 0;
   while (i < len)
     {
-      size_t n = util_utf8_len (text + i, len - i);
+      size_t bad, n = util_utf8_len (text + i, len - i, &bad);
       if (n)
         {
           i += n;
           continue;
         }
       fwrite (s + start, 1, i - start, out);
-      fputs ("\xef\xbf\xbd", out); /* U+FFFD for the byte that is not UTF-8 */
-      start = ++i;
+      fputs ("\xef\xbf\xbd", out); /* U+FFFD for each ill-formed sequence */
+      i += bad;
+      start = i;
     }
   fwrite (s + start, 1, len - start, out);
 }

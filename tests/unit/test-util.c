@@ -312,7 +312,14 @@ test_safe_text (void)
     { "\xff", 0 },     { "\x80", 0 },         { "\xe2\x82", 0 },     { "\xc3", 0 },
   };
   for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++)
-    is_int (util_utf8_len (lens[i].s, strlen (lens[i].s)), lens[i].want, "util_utf8_len case %zu", i);
+    is_int (util_utf8_len (lens[i].s, strlen (lens[i].s), NULL), lens[i].want, "util_utf8_len case %zu", i);
+  size_t bad = 0;
+  util_utf8_len ("\xe2\x82(", 3, &bad);
+  is_int (bad, 2, "util_utf8_len: a 3-byte character cut after 2 is one ill-formed sequence of 2");
+  util_utf8_len ("\xf0\x9f\x98", 3, &bad);
+  is_int (bad, 3, "util_utf8_len: a 4-byte character cut at the end is one of 3");
+  util_utf8_len ("\xe0\x80\x80", 3, &bad);
+  is_int (bad, 1, "util_utf8_len: an overlong lead is ill-formed alone");
 
   char buf[64];
   util_safe_text (buf, sizeof buf, "a\nb (x) \xff\xfe\xc3\xa9\\");

@@ -40,7 +40,7 @@ hostile_cleanup() {
 trap hostile_cleanup EXIT
 
 LIMIT=(prlimit "--as=$MEM_CAP")
-if grep -q -a AddressSanitizer "$ISOSCOPE"; then
+if grep -q -a -e __asan_init -e AddressSanitizer "$ISOSCOPE"; then
   LIMIT=(prlimit)
   diag "ASan build: the address-space cap is left out (time is still capped)"
 fi

@@ -363,8 +363,7 @@ ns_get_netnsid (int nlfd, int fd)
   {
     struct nlmsghdr nh;
     struct rtgenmsg g;
-    char pad[3];
-    struct nlattr a;
+    struct nlattr a __attribute__ ((aligned (NLA_ALIGNTO))); /* attributes start 4-byte aligned */
     uint32_t fd;
   } req;
   memset (&req, 0, sizeof req);

@@ -99,6 +99,7 @@ print_text (struct view *v, FILE *out)
       widths[c] = w > 60 ? 60 : w;
     }
   struct strbuf b = { 0 };
+  strbuf_add (&b, "", 0); /* a string from here on, also for a view without columns */
   for (size_t c = 0; c < d->ncols; c++)
     {
       bool last = c + 1 == d->ncols;

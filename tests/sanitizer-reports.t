@@ -72,7 +72,11 @@ fi
 # The suite's own reports: there must be none.
 mapfile -t reports < <(find "$SAN_REPORTS" -type f | sort)
 is "${#reports[@]}" 0 "no sanitizer report was written during the test run"
+# Each report's first error line; then the first five in full (the rest are often the same).
 for f in "${reports[@]}"; do
+  diag "$(basename "$f"): $(grep -m1 -E 'ERROR: |runtime error: ' "$f")"
+done
+for f in "${reports[@]:0:5}"; do
   diag "---- $f ($(wc -l <"$f") lines)"
   while IFS= read -r line; do diag "$line"; done < <(head -n 80 "$f")
 done

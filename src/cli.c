@@ -76,6 +76,12 @@ cli_getopt (struct cli_parser *p, int argc, char **argv)
   return getopt_long (argc, argv, p->shortopts, p->longopts, NULL);
 }
 
+const char *
+cli_optional_arg (const char *fallback)
+{
+  return optarg ? optarg : fallback;
+}
+
 bool
 cli_global_option (int c, const char *arg)
 {

@@ -49,6 +49,10 @@ void cli_parser_init_ex (struct cli_parser *p, const struct cli_opt *opts, bool 
 void cli_parser_free (struct cli_parser *p);
 #define cleanup_parser __attribute__ ((cleanup (cli_parser_free)))
 int cli_getopt (struct cli_parser *p, int argc, char **argv);
+/* The argument of an option whose argument is optional, or FALLBACK when it has none.  Use it
+   instead of testing optarg: clang's static analyzer does not know that getopt_long sets optarg
+   on every call, and carries "optarg is NULL" over to the next option's required argument. */
+const char *cli_optional_arg (const char *fallback);
 
 /* Handle a global option inside a command's getopt loop.  Returns true if C was one. */
 bool cli_global_option (int c, const char *arg);

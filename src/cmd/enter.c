@@ -154,7 +154,7 @@ again:
           p.ns[NS_USER].want = true;
           break;
         case OPT_MOUNT_PROC:
-          p.mount_proc = optarg ? optarg : "/proc";
+          p.mount_proc = cli_optional_arg ("/proc");
           break;
         case 'h':
           usage (stdout);

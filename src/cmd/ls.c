@@ -602,19 +602,22 @@ cmd_ls (int argc, char **argv)
           }
           break;
         case 'T':
-          tree_given = true;
-          if (!optarg || strcmp (optarg, "owner") == 0)
-            c.tree = TREE_OWNER;
-          else if (strcmp (optarg, "parent") == 0)
-            c.tree = TREE_PARENT;
-          else if (strcmp (optarg, "process") == 0)
-            c.tree = TREE_PROCESS;
-          else
-            {
-              fprintf (stderr, "isoscope ls: unknown tree relation: '%s' (use process, parent or owner)\n", optarg);
-              return cli_try_help ("ls");
-            }
-          break;
+          {
+            tree_given = true;
+            const char *how = cli_optional_arg ("owner");
+            if (strcmp (how, "owner") == 0)
+              c.tree = TREE_OWNER;
+            else if (strcmp (how, "parent") == 0)
+              c.tree = TREE_PARENT;
+            else if (strcmp (how, "process") == 0)
+              c.tree = TREE_PROCESS;
+            else
+              {
+                fprintf (stderr, "isoscope ls: unknown tree relation: '%s' (use process, parent or owner)\n", how);
+                return cli_try_help ("ls");
+              }
+            break;
+          }
         case 'H':
           out_list_columns (ls_columns, COL_COUNT);
           return ISO_EXIT_OK;

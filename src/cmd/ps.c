@@ -321,7 +321,8 @@ parse_capset (const char *arg, uint64_t *out)
     }
   uint64_t m = 0;
   cleanup_free char *dup = xstrdup (arg);
-  for (char *tok = strtok (dup, ","); tok; tok = strtok (NULL, ","))
+  char *save = NULL;
+  for (char *tok = strtok_r (dup, ",", &save); tok; tok = strtok_r (NULL, ",", &save))
     {
       bool found = false;
       for (int cap = 0; cap < 64 && !found; cap++)

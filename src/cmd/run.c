@@ -289,7 +289,8 @@ cmd_run (int argc, char **argv)
       if (t >= 0)
         {
           p.ns[t].want = true;
-          p.ns[t].file = optarg ? plan_abs_path (&p, optarg) : NULL;
+          const char *file = cli_optional_arg (NULL);
+          p.ns[t].file = file ? plan_abs_path (&p, file) : NULL;
           continue;
         }
       switch (opt)
@@ -297,9 +298,10 @@ cmd_run (int argc, char **argv)
         case 'f':
           break;
         case OPT_KILL_CHILD:
-          p.kill_signal = optarg ? parse_signal (optarg) : SIGKILL;
+          s = cli_optional_arg (NULL);
+          p.kill_signal = s ? parse_signal (s) : SIGKILL;
           if (p.kill_signal < 0)
-            BAD ("unknown signal: '%s'", optarg);
+            BAD ("unknown signal: '%s'", s);
           break;
         case OPT_DIE_WITH_PARENT:
           p.kill_signal = SIGKILL;
@@ -309,7 +311,7 @@ cmd_run (int argc, char **argv)
           break;
         case OPT_MOUNT_PROC:
           p.ns[NS_MNT].want = true;
-          p.mount_proc = plan_sandbox_path (&p, optarg ? optarg : "/proc");
+          p.mount_proc = plan_sandbox_path (&p, cli_optional_arg ("/proc"));
           if (!p.mount_proc)
             BAD ("--mount-proc: '%s' is not an absolute path", optarg);
           break;

@@ -15,6 +15,8 @@
 #include <langinfo.h>
 #include <math.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -98,6 +100,7 @@ print_text (struct view *v, FILE *out)
       widths[c] = w > 60 ? 60 : w;
     }
   struct strbuf b = { 0 };
+  strbuf_add (&b, "", 0); /* a string from here on, also for a view without columns */
   for (size_t c = 0; c < d->ncols; c++)
     {
       bool last = c + 1 == d->ncols;
@@ -150,10 +153,20 @@ print_text (struct view *v, FILE *out)
   free (b.s);
 }
 
+/* A number printed by FMT, as it is (cJSON's own numbers are doubles). */
+static void __attribute__ ((format (printf, 3, 4))) json_raw (cJSON *o, const char *key, const char *fmt, ...)
+{
+  char buf[48];
+  va_list ap;
+  va_start (ap, fmt);
+  vsnprintf (buf, sizeof buf, fmt, ap);
+  va_end (ap);
+  cJSON_AddItemToObject (o, key, cJSON_CreateRaw (buf));
+}
+
 static void
 json_value (cJSON *o, const char *key, const struct view_val *val)
 {
-  char buf[48];
   if (val->max)
     cJSON_AddNullToObject (o, key);
   else
@@ -162,12 +175,10 @@ json_value (cJSON *o, const char *key, const struct view_val *val)
       case VV_NONE:
         break;
       case VV_INT:
-        snprintf (buf, sizeof buf, "%lld", (long long)val->i);
-        cJSON_AddItemToObject (o, key, cJSON_CreateRaw (buf));
+        json_raw (o, key, "%lld", (long long)val->i);
         break;
       case VV_NUM:
-        snprintf (buf, sizeof buf, "%.2f", isfinite (val->d) ? val->d : 0.0);
-        cJSON_AddItemToObject (o, key, cJSON_CreateRaw (buf));
+        json_raw (o, key, "%.2f", isfinite (val->d) ? val->d : 0.0);
         break;
       case VV_STR:
         cJSON_AddStringToObject (o, key, val->s);
@@ -181,9 +192,7 @@ json_value (cJSON *o, const char *key, const struct view_val *val)
 static void
 json_u64 (cJSON *o, const char *key, uint64_t v)
 {
-  char buf[32];
-  snprintf (buf, sizeof buf, "%llu", (unsigned long long)v);
-  cJSON_AddItemToObject (o, key, cJSON_CreateRaw (buf));
+  json_raw (o, key, "%llu", (unsigned long long)v);
 }
 
 static void

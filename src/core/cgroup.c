@@ -1034,9 +1034,10 @@ count_members (struct cg_tree *t)
   for (size_t i = 0; i < t->nall; i++)
     {
       struct iso_cgroup *cg = t->all[i];
-      struct iso_cgroup *chosen = v2 ? cg_tree_find (t, v2, cg->path) : NULL;
+      const char *path = cg->path;
+      struct iso_cgroup *chosen = v2 ? cg_tree_find (t, v2, path) : NULL;
       for (size_t k = 0; !chosen && k < t->nh; k++)
-        chosen = cg_tree_find (t, &t->h[k], cg->path);
+        chosen = cg_tree_find (t, &t->h[k], path);
       if (chosen != cg)
         continue;
       cg_count_members (cg);

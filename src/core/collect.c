@@ -81,7 +81,7 @@ iso_model_collect (struct iso_model **out, const struct iso_collect_opts *opts, 
         {
           char link[64];
           enum ns_type t;
-          uint64_t *dst = (uint64_t *)((char *)&m->scan + self[i].off);
+          uint64_t *dst = (void *)((char *)&m->scan + self[i].off);
           ssize_t n = readlink (self[i].link, link, sizeof link - 1);
           if (n <= 0)
             continue;

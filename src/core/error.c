@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *
-vformat (int status, const char *fmt, va_list ap)
+static char *__attribute__ ((format (printf, 2, 0))) vformat (int status, const char *fmt, va_list ap)
 {
   char *s;
   if (vasprintf (&s, fmt, ap) < 0)

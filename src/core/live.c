@@ -620,7 +620,6 @@ static void
 refresh_procs (struct iso_live *l, unsigned want, const pid_t *hot, size_t nhot)
 {
   double now = l->now;
-  size_t before = l->nprocs;
   for (size_t i = 0; i < nhot; i++)
     {
       struct live_proc *lp = iso_hash_get (l->by_pid, (uint64_t)(hot[i]));
@@ -647,7 +646,7 @@ refresh_procs (struct iso_live *l, unsigned want, const pid_t *hot, size_t nhot)
       lproc_free (lp);
     }
   l->nprocs = k;
-  if (k != before)
+  if (ngone > 0)
     {
       iso_model_drop_procs (l->m, proc_marked_gone, NULL);
       live_prune_ns (l);

@@ -363,8 +363,7 @@ ns_get_netnsid (int nlfd, int fd)
   {
     struct nlmsghdr nh;
     struct rtgenmsg g;
-    char pad[3];
-    struct nlattr a;
+    struct nlattr a __attribute__ ((aligned (NLA_ALIGNTO))); /* attributes start 4-byte aligned */
     uint32_t fd;
   } req;
   memset (&req, 0, sizeof req);
@@ -378,15 +377,15 @@ ns_get_netnsid (int nlfd, int fd)
   req.fd = (uint32_t)fd;
   if (send (nlfd, &req, sizeof req, 0) < 0)
     return NETNSID_UNKNOWN;
-  char buf[1024];
+  char buf[1024] __attribute__ ((aligned (NLMSG_ALIGNTO)));
   ssize_t n = recv (nlfd, buf, sizeof buf, 0);
   if (n < (ssize_t)NLMSG_HDRLEN)
     return NETNSID_UNKNOWN;
-  struct nlmsghdr *nh = (struct nlmsghdr *)buf;
+  struct nlmsghdr *nh = (void *)buf;
   if (!NLMSG_OK (nh, (size_t)n) || nh->nlmsg_type != RTM_NEWNSID)
     return NETNSID_UNKNOWN;
   struct rtgenmsg *g = NLMSG_DATA (nh);
-  struct nlattr *a = (struct nlattr *)((char *)g + NLMSG_ALIGN (sizeof *g));
+  struct nlattr *a = (void *)((char *)g + NLMSG_ALIGN (sizeof *g));
   size_t left = nh->nlmsg_len - NLMSG_LENGTH (NLMSG_ALIGN (sizeof *g));
   while (left >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= left)
     {
@@ -400,7 +399,7 @@ ns_get_netnsid (int nlfd, int fd)
       if (step > left)
         break;
       left -= step;
-      a = (struct nlattr *)((char *)a + step);
+      a = (void *)((char *)a + step);
     }
   return NETNSID_UNKNOWN;
 }

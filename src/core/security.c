@@ -282,7 +282,7 @@ sec_mntview_free (struct iso_mntview *v)
   free (v->overlay_lower);
   free (v->overlay_upper);
   char **lists[] = { v->masked, v->readonly, v->sockets };
-  size_t counts[] = { v->nmasked, v->nreadonly, v->nsockets };
+  const size_t counts[] = { v->nmasked, v->nreadonly, v->nsockets };
   for (int k = 0; k < 3; k++)
     {
       for (size_t i = 0; i < counts[k]; i++)

@@ -386,7 +386,7 @@ dirscan_next (struct dirscan *d)
           d->len = n;
           d->pos = 0;
         }
-      struct linux_dirent64 *e = (struct linux_dirent64 *)(d->buf + d->pos);
+      struct linux_dirent64 *e = (void *)(d->buf + d->pos);
       d->pos += e->d_reclen;
       d->type = e->d_type;
       if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))

@@ -158,8 +158,8 @@ prepare_cgroup (struct enter_plan *p, struct enter_state *s, iso_error_t *err)
                   /* A v1 hierarchy: every controller in CTRLS is among its options. */
                   bool all = true;
                   const char *fsopts = mnt_fs_get_fs_options (fs);
-                  char *dup = xstrdup (ctrls);
-                  for (char *tok = strtok (dup, ","); tok; tok = strtok (NULL, ","))
+                  char *dup = xstrdup (ctrls), *save = NULL;
+                  for (char *tok = strtok_r (dup, ",", &save); tok; tok = strtok_r (NULL, ",", &save))
                     {
                       char *val = NULL;
                       size_t vlen = 0;

@@ -505,7 +505,7 @@ limits_write_dir (const struct limits_dir *d, const struct run_limits *l, iso_er
   int r = 0;
   if (d->v2)
     {
-      if (l->memory >= 0 && r == 0)
+      if (l->memory >= 0)
         {
           snprintf (v, sizeof v, "%lld", (long long)l->memory);
           r = limits_write (d->path, "memory.max", v, err);

@@ -115,6 +115,13 @@ wait_until() {
   done
 }
 
+# prints CMD ARGS...: true when CMD prints something.  For polling a command's output: in
+# `wait_until 5 test -n "$(CMD)"` the shell runs CMD once, before wait_until starts, so the wait
+# polls a constant; `wait_until 5 prints CMD` runs CMD on every try.
+prints() {
+  [ -n "$("$@")" ]
+}
+
 # ns_ino PID TYPE: the inode of /proc/PID/ns/TYPE (TYPE may be pid_for_children…), or nothing.
 ns_ino() {
   local link

@@ -61,31 +61,40 @@ for mode in "" "-p"; do
 done
 
 # Zombies: a process orphaned inside is reparented to pid 1 of the sandbox.  isoscope's init reaps
-# it; with --as-pid-1 a command that never waits (sleep) leaves it a zombie.
-zombies_below() { # INIT_PID: zombie children of it
-  local c n=0
-  for c in $(children_of "$1"); do
-    [ "$(proc_state "$c")" = Z ] && n=$((n + 1))
-  done
-  echo "$n"
-}
+# it; with --as-pid-1 a command that never waits (sleep) leaves it a zombie.  The orphan lives until
+# the test kills it, so each step is waited for, not assumed to be done after some time.
+orphan() { pgrep -f "^$MARK-orphan 300\$" | head -n1; }
+ppid_of() { awk '/^PPid:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+is_zombie() { [ "$(proc_state "$1")" = Z ]; }
 for mode in init as-pid-1; do
   opt=()
   [ "$mode" = as-pid-1 ] && opt=(--as-pid-1)
-  "$ISOSCOPE" run -p "${opt[@]}" -- bash -c "(sleep 0.2 &); exec -a $MARK sleep 2" &
+  "$ISOSCOPE" run -p "${opt[@]}" -- bash -c "(exec -a $MARK-orphan sleep 300 &); exec -a $MARK sleep 300" &
   P=$!
   track_pid "$P"
-  wait_until 5 test -n "$(children_of "$P")"
+  # bash executes the command once the subshell that left the orphan behind has ended.
+  wait_until 5 prints marked && wait_until 5 prints orphan
+  S=$(marked)
+  O=$(orphan)
   I=$(children_of "$P" | head -n1)
-  sleep 0.8
-  z=$(zombies_below "$I")
+  track_pid "$S"
+  track_pid "$O"
+  is "$(ppid_of "$O")" "$I" "the orphan is a child of pid 1 of the sandbox now (run -p${opt[*]:+ ${opt[*]}})"
+  kill -TERM "$O"
   if [ "$mode" = init ]; then
-    is "$z" 0 "isoscope's init reaps the orphan that exited"
+    wait_until 5 test ! -e "/proc/$O"
+    okdiag $? "isoscope's init reaps the orphan that exited" "state of $O: $(proc_state "$O")"
     is "$(cat "/proc/$I/comm")" isoscope "pid 1 of the sandbox is isoscope's init"
   else
-    is "$z" 1 "with --as-pid-1 (sleep as pid 1) the orphan stays a zombie: the contrast"
+    wait_until 5 is_zombie "$O"
+    ok $? "with --as-pid-1 the orphan becomes a zombie when it exits"
+    sleep 0.3
+    is "$(proc_state "$O")" Z "with --as-pid-1 (sleep as pid 1) the orphan stays a zombie: the contrast"
   fi
-  wait "$P"
+  {
+    kill -KILL "$S"
+    wait "$P"
+  } 2>/dev/null
 done
 
 # --die-with-parent: kill -9 isoscope, the command dies too (with and without a pid namespace).
@@ -94,7 +103,7 @@ for mode in "" "-p"; do
   "$ISOSCOPE" run $mode --die-with-parent -- bash -c "exec -a $MARK sleep 300" &
   P=$!
   track_pid "$P"
-  wait_until 5 test -n "$(marked)"
+  wait_until 5 prints marked
   S=$(marked)
   track_pid "$S"
   {
@@ -108,7 +117,7 @@ done
 "$ISOSCOPE" run -p --die-with-parent -- bash -c "sleep 300 & exec -a $MARK sleep 300" &
 P=$!
 track_pid "$P"
-wait_until 5 test -n "$(marked)"
+wait_until 5 prints marked
 S=$(marked)
 I=$(children_of "$P" | head -n1)
 kids=$(children_of "$S")
@@ -142,7 +151,7 @@ is $? 1 "--kill-child with an unknown signal is bad usage"
 "$ISOSCOPE" run -- bash -c "exec -a $MARK sleep 300" &
 P=$!
 track_pid "$P"
-wait_until 5 test -n "$(marked)"
+wait_until 5 prints marked
 S=$(marked)
 track_pid "$S"
 {

@@ -34,7 +34,7 @@ static inline void __attribute__ ((format (printf, 1, 2))) diag (const char *fmt
 }
 
 /* Print one result line; descriptions must not contain '#' or newlines (TAP reserves them). */
-static inline bool
+static inline bool __attribute__ ((format (printf, 4, 0)))
 tap_vresult (bool pass, const char *file, int line, const char *fmt, va_list ap)
 {
   tap_count++;

@@ -70,7 +70,7 @@ test_wrap (void)
   is_int (r, -EACCES - 1, "wrap returns the same value as make");
   is_str (err ? err->msg : NULL, "pid 42: open ns/net: Permission denied", "wrap prefixes context");
   is_int (err ? err->status : -99, EACCES, "wrap keeps the status");
-  r = iso_error_wrap (&err, "scan");
+  is_int (iso_error_wrap (&err, "scan"), -EACCES - 1, "wrap of a wrapped error returns the same value again");
   is_str (err ? err->msg : NULL, "scan: pid 42: open ns/net: Permission denied", "wrap twice nests");
   iso_error_release (&err);
 

@@ -25,7 +25,7 @@ parse (const char *text, struct live_stat *st)
 static void
 test_parse (void)
 {
-  struct live_stat st;
+  struct live_stat st = { 0 };
   char *text = fixture_read ("stat-real.txt", NULL);
   is_int (text ? parse (text, &st) : -1, 0, "real stat line parses");
   is_str (st.comm, "sleep", "real: comm");

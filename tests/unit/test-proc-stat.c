@@ -18,7 +18,7 @@
 static void
 test_fixtures (void)
 {
-  struct proc_stat st;
+  struct proc_stat st = { 0 };
   char *text = fixture_read ("stat-real.txt", NULL);
   ok (text != NULL, "fixture stat-real.txt");
   is_int (text ? proc_parse_stat (text, &st) : -1, 0, "real stat line of a sleeping process parses");
@@ -166,7 +166,7 @@ test_self (void)
   char *text = NULL;
   long n = util_read_file_at (AT_FDCWD, "/proc/self/stat", &text);
   ok (n > 0, "read /proc/self/stat");
-  struct proc_stat st;
+  struct proc_stat st = { 0 };
   is_int (n > 0 ? proc_parse_stat (text, &st) : -1, 0, "/proc/self/stat parses");
   is_int (st.pid, getpid (), "/proc/self/stat: pid is getpid ()");
   is_int (st.ppid, getppid (), "/proc/self/stat: ppid is getppid ()");

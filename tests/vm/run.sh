@@ -33,6 +33,8 @@
 #   VM_APPEND     extra kernel command line arguments
 #   VM_CONSOLE    keep the kernel console log in this file
 #   VM_VERBOSE=1  print the kernel console log on stderr after every run
+#   SAN_REPORTS   (set by make check SANITIZE=1) the guest's sanitizer reports become files
+#                 report.vm-SCRIPT.* in this directory, where tests/sanitizer-reports.t looks
 
 set -u
 
@@ -152,6 +154,7 @@ build_root() {
   printf 'root:x:0:\nnogroup:x:65534:\n' >"$ROOT/etc/group"
   basename "$SCRIPT" >"$ROOT/etc/vm-script"
   echo "$MARKER" >"$ROOT/etc/vm-marker"
+  [ -z "${SAN_REPORTS:-}" ] || : >"$ROOT/etc/vm-sanitizer"
   if ! write_init >"$ROOT/init" || ! chmod 0755 "$ROOT/init"; then
     host_fail "cannot write /init"
   fi
@@ -187,9 +190,22 @@ echo "isoscope-vm: enabled controllers:$enabled"
 stty -F /dev/ttyS1 raw -echo
 stty -F /dev/ttyS2 raw -echo
 script=$(cat /etc/vm-script)
+# For a sanitizer build (run.sh wrote /etc/vm-sanitizer) the reports go to files, sent after the
+# script on the stderr port, each after a marker line with its name.
+if [ -e /etc/vm-sanitizer ]; then
+  mkdir -m 1777 /tmp/sanitizer-reports
+  o=log_path=/tmp/sanitizer-reports/report:log_exe_name=1:exitcode=86:symbolize=0
+  export ASAN_OPTIONS=$o:detect_leaks=1:halt_on_error=1 LSAN_OPTIONS=$o
+  export UBSAN_OPTIONS=$o:halt_on_error=1:print_stacktrace=1
+fi
 cd /t || exit
 sh "./$script" </dev/null >/dev/ttyS1 2>/dev/ttyS2
 rc=$?
+for f in /tmp/sanitizer-reports/*; do
+  [ -f "$f" ] || continue
+  echo "$(cat /etc/vm-marker) sanitizer report ${f##*/report.}"
+  cat "$f"
+done >/dev/ttyS2
 echo "$(cat /etc/vm-marker) rc=$rc" >/dev/ttyS1
 # tcsetattr(TCSADRAIN) returns once the UARTs have sent everything.
 stty -F /dev/ttyS1 raw
@@ -230,7 +246,12 @@ QEMU_PID=
 touch "$TMP/out" "$TMP/err"
 awk -v m="$MARKER" '{ sub(/\r$/, ""); i = index($0, m); if (i) { if (i > 1) print substr($0, 1, i - 1); exit } print }' \
   "$TMP/out"
-sed 's/\r$//' "$TMP/err" >&2
+# The script's stderr; sanitizer reports after it (see /init) are saved in $SAN_REPORTS.
+awk -v m="$MARKER sanitizer report " -v dir="${SAN_REPORTS:-}" -v pre="report.vm-$(basename "$SCRIPT" .sh)." '
+  { sub(/\r$/, "") }
+  index($0, m) == 1 { out = dir == "" ? "" : dir "/" pre substr($0, length(m) + 1); next }
+  out != "" { print > out; next }
+  { print }' "$TMP/err" >&2
 status=$(grep -a -o "$MARKER rc=[0-9]*" "$TMP/out" | tail -n1)
 if [ -n "$status" ]; then
   exit "${status##*rc=}"

@@ -141,7 +141,8 @@ const struct prom_series prom_series[] = {
   /* Containers. */
   FAM ("isoscope_container_info", G, "", PSC_CONTAINER, PV_CT_INFO, 0, NULL,
        "a container and its isolation as labels (the weakest of its processes); the value is 1"),
-  FAM ("isoscope_container_processes", G, "", PSC_CONTAINER, PV_CT_PROCS, 0, NULL, "processes in the container"),
+  FAM ("isoscope_container_processes", G, "", PSC_CONTAINER, PV_CT_PROCS, 0, NULL,
+       "processes in the container's cgroup and below"),
   FAM ("isoscope_container_capabilities", G, "", PSC_CONTAINER, PV_CT_CAPS, 0, NULL,
        "effective capabilities of the container's most privileged process"),
 };
@@ -434,7 +435,12 @@ put_containers (struct prom_ctx *c, const struct prom_series *s)
           v = set_val (1);
         }
       else if (s->src == PV_CT_PROCS)
-        v = set_val ((uint64_t)ct->nprocs);
+        {
+          /* The kernel's count in the container's cgroup subtree; without one, the
+             processes /proc showed in it. */
+          const struct cg_row *r = c->rows ? cg_rows_find (c->rows, ct->cgroup) : NULL;
+          v = set_val ((uint64_t)(r && r->subtree_procs >= ct->nprocs ? r->subtree_procs : ct->nprocs));
+        }
       else if (s->src == PV_CT_CAPS && ct->caps >= 0)
         v = set_val ((uint64_t)ct->caps);
       sample (c, c->labels.s, s->labels, &v, s->decimals);

@@ -81,20 +81,7 @@ get() { $CHECK get "$@"; }
 # stable DESC FAMILY KERNEL_CMD: the kernel value read before and after isoscope agree and equal
 # isoscope's value of FAMILY for the test's cgroup; retried while the kernel value moves.
 stable() {
-  local desc=$1 fam=$2 kcmd=$3 a b v
-  for _ in 1 2 3 4 5; do
-    a=$(eval "$kcmd")
-    "$ISOSCOPE" metrics >"$tmp/s.prom"
-    v=$(get "$tmp/s.prom" "$fam" "cgroup=$REL")
-    b=$(eval "$kcmd")
-    [ "$a" = "$b" ] && break
-    sleep 0.2
-  done
-  if [ "$a" = "$b" ]; then
-    is "$v" "$a" "$desc"
-  else
-    ok 1 "$desc (the kernel value kept changing: $a, $b)"
-  fi
+  agree_is "$1" "$3" "\"\$ISOSCOPE\" metrics >\"\$tmp/s.prom\"; get \"\$tmp/s.prom\" '$2' 'cgroup=$REL'"
 }
 "$ISOSCOPE" metrics >"$tmp/out.prom" 2>"$tmp/err"
 ok $? "isoscope metrics: exit 0"

@@ -508,14 +508,19 @@ collect_containers (struct prom_ctx *c)
       if (p->no_new_privs >= 0)
         ct->nnp = ct->nnp < 0 ? p->no_new_privs != 0 : ct->nnp && p->no_new_privs;
     }
+  /* The cgroup label is the shortest path of the tree that names the container (its own
+     cgroup, not a child of it), so that it joins with the cgroup series: /proc/PID/cgroup
+     may show paths relative to the reader's cgroup namespace ("/../.."), the tree does not. */
+  bool *from_tree = xcalloc (c->ncts + (c->rows ? c->rows->nrows : 0) + 1, sizeof *from_tree);
   for (size_t i = 0; c->rows && i < c->rows->nrows; i++)
     if (c->rows->rows[i]->has_container)
       {
         struct prom_ct *ct = ct_add (c, &c->rows->rows[i]->container);
-        /* The shortest path that names it: a container's cgroup, not one of its children. */
-        if (ct->c == &c->rows->rows[i]->container)
+        if (!from_tree[ct - c->cts])
           ct->cgroup = c->rows->rows[i]->path;
+        from_tree[ct - c->cts] = true;
       }
+  free (from_tree);
   if (c->ncts)
     qsort (c->cts, c->ncts, sizeof *c->cts, cmp_ct);
 }

@@ -75,6 +75,21 @@ is "$($CHECK get "$tmp/v2-k8s-systemd.prom" isoscope_container_info engine=cri-o
 is "$($CHECK get "$tmp/v2-docker.prom" isoscope_container_processes engine=docker)" 3 \
   "v2-docker: the Docker container has the 3 processes of its cgroup.procs"
 
+# Read from a private cgroup namespace (a DaemonSet's), /proc/PID/cgroup says "/../..": the
+# container's cgroup label still names its cgroup in the tree, so it joins the cgroup series.
+cp -a "$trees/security" "$trees/cgns"
+for f in "$trees/cgns/proc"/[0-9]*/cgroup; do sed -i 's|^0::/|0::/../../|' "$f"; done
+"$ISOSCOPE" --sysroot "$trees/cgns" metrics >"$tmp/cgns.prom"
+cgs=$($CHECK labels "$tmp/cgns.prom" isoscope_container_info cgroup | sort)
+is "$cgs" "$($CHECK labels "$tmp/security.prom" isoscope_container_info cgroup | sort)" \
+  "cgroup-namespace-relative /proc paths: the same container cgroup labels"
+joined=0
+while IFS= read -r cg; do
+  [ "$($CHECK get "$tmp/cgns.prom" isoscope_cgroup_threads "cgroup=$cg")" != NONE ] && joined=$((joined + 1))
+done <<<"$cgs"
+is "$joined" 3 "each container's cgroup label has cgroup series to join"
+checked containers "$tmp/cgns.prom" "$trees/cgns" "cgroup-namespace-relative paths: the same isolation facts"
+
 # Namespace counts: distinct link targets per type over the fixture's processes.
 for t in mnt net pid uts ipc user cgroup time; do
   want=$(for p in "$trees/security/proc"/[0-9]*; do readlink "$p/ns/$t" 2>/dev/null; done | sort -u | wc -l)

@@ -117,6 +117,9 @@ for n in "${names[@]}"; do
   echo 4242 >"$weird/sys/fs/cgroup/$n/memory.current"
   : >"$weird/sys/fs/cgroup/$n/cgroup.procs"
 done
+mkdir "$weird/sys/fs/cgroup/huge"
+echo 18446744073709551615 >"$weird/sys/fs/cgroup/huge/memory.current"
+echo "usage_usec 18446744073709551615" >"$weird/sys/fs/cgroup/huge/cpu.stat"
 "$ISOSCOPE" --sysroot "$weird" metrics --all >"$tmp/weird.prom"
 ok $? "cgroup names with quotes, backslashes and newlines: exit 0"
 promtool_ok "$tmp/weird.prom" "promtool accepts the escaped label values"
@@ -130,6 +133,11 @@ for n in 'we"ird' 'back\slash' $'new\nline' 'ok é'; do
 done
 is "$($CHECK get "$tmp/weird.prom" isoscope_cgroup_memory_current_bytes $'cgroup=/bad\xef\xbf\xbdbyte')" 4242 \
   "a byte that is not UTF-8 becomes U+FFFD"
+
+is "$($CHECK get "$tmp/weird.prom" isoscope_cgroup_memory_current_bytes cgroup=/huge)" 18446744073709551615 \
+  "2^64-1 bytes are written out exactly"
+is "$($CHECK get "$tmp/weird.prom" isoscope_cgroup_cpu_usage_seconds_total cgroup=/huge)" 18446744073709.551615 \
+  "2^64-1 microseconds are written out exactly in seconds"
 
 # The man page lists exactly the families of --list-metrics.
 page=$ROOT/man/isoscope-metrics.1

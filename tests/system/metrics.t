@@ -114,7 +114,7 @@ serve() {
   "$ISOSCOPE" metrics "$@" 2>>"$tmp/server.err" &
   SERVER=$!
   track_pid "$SERVER"
-  wait_until 5 grep -q "serving http" "$tmp/server.err"
+  wait_until 5 grep -qs "serving http" "$tmp/server.err"
 }
 code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 
@@ -173,6 +173,18 @@ kill -TERM "$SERVER"
 wait "$SERVER"
 is "$?" 0 "exit status 0 after SIGTERM"
 
+# A scan that fails is a 500 with the reason on stderr; the server goes on.
+port=$(free_port)
+mkdir "$tmp/noproc"
+serve --sysroot "$tmp/noproc" --listen "$port"
+is "$(code "http://127.0.0.1:$port/metrics")" 500 "a failed scan (no /proc under --sysroot) is a 500"
+grep -q "cannot open $tmp/noproc/proc" "$tmp/server.err"
+ok $? "... and says why on stderr"
+is "$(code "http://127.0.0.1:$port/")" 404 "... and the server still answers"
+kill -TERM "$SERVER"
+wait "$SERVER"
+is "$?" 0 "exit status 0 after SIGTERM"
+
 # Other addresses only when written out, in a network namespace of our own (loopback only).
 port=$(free_port)
 # shellcheck disable=SC2016 # expanded by the inner bash
@@ -188,7 +200,7 @@ is "$(tr -d '\n' <"$tmp/netns")" "0.0.0.0:$port 200 0" "--listen 0.0.0.0:PORT bi
 "$ISOSCOPE" metrics --listen "[::1]:$port" 2>"$tmp/v6.err" &
 v6=$!
 track_pid "$v6"
-if wait_until 5 grep -q "serving http" "$tmp/v6.err"; then
+if wait_until 5 grep -qs "serving http" "$tmp/v6.err"; then
   is "$(code "http://[::1]:$port/metrics")" 200 "--listen [::1]:PORT serves on IPv6 loopback"
   kill -TERM "$v6"
   wait "$v6"

@@ -59,7 +59,11 @@ $(BUILDDIR)/%.o: %.c $(wildcard include/isoscope/*.h)
 
 $(BUILDDIR)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(CORE_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(CORE_OBJS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(CORE_OBJS) $(UNIT_EXTRA) $(LDLIBS)
+
+# Unit tests of a renderer link its objects too.
+$(BUILDDIR)/tests/test-prom: UNIT_EXTRA = $(BUILDDIR)/src/out/prom.o $(BUILDDIR)/src/out/prom_http.o
+$(BUILDDIR)/tests/test-prom: $(BUILDDIR)/src/out/prom.o $(BUILDDIR)/src/out/prom_http.o
 
 unit: $(UNIT_BINS)
 

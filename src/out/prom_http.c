@@ -52,7 +52,7 @@ prom_parse_listen (const char *text, struct sockaddr_storage *ss, iso_error_t *e
       in4->sin_addr.s_addr = htonl (INADDR_LOOPBACK);
       in4->sin_port = htons ((uint16_t)p);
     }
-  else if (inet_pton (AF_INET, addr, &in4->sin_addr) == 1)
+  else if (text[0] != '[' && inet_pton (AF_INET, addr, &in4->sin_addr) == 1)
     {
       in4->sin_family = AF_INET;
       in4->sin_port = htons ((uint16_t)p);

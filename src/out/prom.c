@@ -388,7 +388,7 @@ put_cgroups (struct prom_ctx *c, const struct prom_series *s)
         v = r->nprocs >= 0 ? set_val ((uint64_t)r->nprocs) : v;
       else if (s->src == PV_CG_THREADS)
         v = r->nthreads >= 0 ? set_val ((uint64_t)r->nthreads) : v;
-      else
+      else if (s->src >= 0 && s->src < CGF_COUNT)
         v = r->f[s->src];
       if (v.state == CGV_ABSENT)
         continue;

@@ -80,6 +80,9 @@ test_table (void)
           "%s: its unit '%s' is in its name", s->name, s->unit);
       ok (strncmp (s->name, "isoscope_", 9) == 0, "%s: prefixed isoscope_", s->name);
       ok (s->decimals >= 0 && s->decimals <= 9, "%s: 0 to 9 decimals", s->name);
+      ok (s->scope != PSC_CGROUP || (s->src >= 0 && s->src < CGF_COUNT) || s->src == PV_CG_PROCS
+              || s->src == PV_CG_THREADS,
+          "%s: a cgroup family reads a cgroup field", s->name);
     }
   ok (nfam > 40, "%zu families", nfam);
   /* No two series of a family with the same constant labels. */

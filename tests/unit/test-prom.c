@@ -58,6 +58,9 @@ test_table (void)
   for (size_t i = 0; i < prom_nseries; i++)
     {
       const struct prom_series *s = &prom_series[i];
+      ok (s->scope != PSC_CGROUP || (s->src >= 0 && s->src < CGF_COUNT) || s->src == PV_CG_PROCS
+              || s->src == PV_CG_THREADS,
+          "%s (%zu): a cgroup series reads a cgroup field", s->name, i);
       if (!s->help)
         {
           ok (i > 0 && strcmp (prom_series[i - 1].name, s->name) == 0,
@@ -80,9 +83,6 @@ test_table (void)
           "%s: its unit '%s' is in its name", s->name, s->unit);
       ok (strncmp (s->name, "isoscope_", 9) == 0, "%s: prefixed isoscope_", s->name);
       ok (s->decimals >= 0 && s->decimals <= 9, "%s: 0 to 9 decimals", s->name);
-      ok (s->scope != PSC_CGROUP || (s->src >= 0 && s->src < CGF_COUNT) || s->src == PV_CG_PROCS
-              || s->src == PV_CG_THREADS,
-          "%s: a cgroup family reads a cgroup field", s->name);
     }
   ok (nfam > 40, "%zu families", nfam);
   /* No two series of a family with the same constant labels. */

@@ -104,6 +104,52 @@ after=$(cat "$CPUACCT/cpuacct.usage" 2>/dev/null)
 python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) * 1e9 <= float(sys.argv[2]) + 1000 else 1)' "$usage" "$after"
 ok $? "CPU usage ($usage s) is no more than cpuacct.usage read after it ($after ns)"
 
+# ---- a container of the test's own: docker-ID.scope below the test's cgroup, two processes
+# whose isolation differs; the info metric must say the weakest of them, as /proc says it.
+ID=$(echo "isoscope metrics test $$" | sha256sum | cut -c1-64)
+CT=$REL/docker-$ID.scope
+if command -v cc >/dev/null && cc -O2 -o "$tmp/seccomp-helper" "$here/../lib/seccomp-helper.c" 2>/dev/null; then
+  for d in "$MEM" "$PIDS"; do
+    mkdir "$d/docker-$ID.scope" && track_cgroup "$d/docker-$ID.scope"
+  done
+  # In new uts, ipc, net and mount namespaces, 2 capabilities, a seccomp filter, no_new_privs.
+  (
+    for d in "$MEM" "$PIDS"; do echo "$BASHPID" >"$d/docker-$ID.scope/cgroup.procs" || exit 125; done
+    exec unshare -u -i -n -m setpriv --bounding-set -all,+chown,+kill "$tmp/seccomp-helper" 1 sleep 1000
+  ) &
+  track_pid $!
+  # In a new net namespace only, 3 capabilities, no seccomp, no no_new_privs.
+  (
+    for d in "$MEM" "$PIDS"; do echo "$BASHPID" >"$d/docker-$ID.scope/cgroup.procs" || exit 125; done
+    exec unshare -n setpriv --bounding-set -all,+chown,+kill,+net_raw sleep 1000
+  ) &
+  track_pid $!
+  two_sleeps() {
+    local n=0 p
+    while read -r p; do
+      [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sleep ] && n=$((n + 1))
+    done <"$MEM/docker-$ID.scope/cgroup.procs"
+    [ "$n" -eq 2 ]
+  }
+  wait_until 5 two_sleeps
+  ok $? "two processes in $CT"
+  "$ISOSCOPE" metrics >"$tmp/ct.prom"
+  is "$(get "$tmp/ct.prom" isoscope_container_info "container_id=$ID" engine=docker "cgroup=$CT")" 1 \
+    "the container is recognised, its cgroup label is its cgroup"
+  checked=$($CHECK containers "$tmp/ct.prom" /)
+  [[ $checked =~ ^checked\ [1-9] ]]
+  ok $? "its info labels and capabilities equal the weakest of its processes as /proc says ($checked)"
+  [[ $checked =~ ^checked ]] || diag "$checked"
+  is "$($CHECK labels "$tmp/ct.prom" isoscope_container_info host_namespaces)" "mnt,pid,uts,ipc,user,cgroup,time" \
+    "host namespaces: every type but net (one process shares mnt, uts and ipc)"
+  is "$(get "$tmp/ct.prom" isoscope_container_info "container_id=$ID" capabilities=3 seccomp=none no_new_privs=false)" 1 \
+    "3 capabilities, seccomp none, no_new_privs false: the weaker process decides"
+  is "$(get "$tmp/ct.prom" isoscope_container_processes "container_id=$ID")" 2 "two processes"
+  is "$(get "$tmp/ct.prom" isoscope_cgroup_processes "cgroup=$CT")" 2 "its cgroup has series (it is exported by default)"
+else
+  skip "a container of the test's own" "cc is needed to build tests/lib/seccomp-helper.c"
+fi
+
 # ---- --listen
 free_port() {
   "$NS_PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

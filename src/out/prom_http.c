@@ -147,11 +147,12 @@ prom_http_serve (const struct prom_http_opts *o, prom_scrape_fn scrape, void *ar
   uint16_t port = ss.ss_family == AF_INET6 ? ntohs (((struct sockaddr_in6 *)&ss)->sin6_port)
                                            : ntohs (((struct sockaddr_in *)&ss)->sin_port);
   /* One polling thread answers every connection in turn: one scan at a time, whatever the
-     number of scrapers.  Connections beyond the limit are closed at once. */
-  struct MHD_Daemon *d = MHD_start_daemon (
-      flags, port, NULL, NULL, http_answer, &h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-      MHD_OPTION_CONNECTION_LIMIT, o->max_connections, MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->conn_memory,
-      MHD_OPTION_CONNECTION_TIMEOUT, o->timeout, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+     number of scrapers.  Connections beyond the limit are closed at once.  No SO_REUSEPORT:
+     a second isoscope on the same port must fail, not share it. */
+  struct MHD_Daemon *d
+      = MHD_start_daemon (flags, port, NULL, NULL, http_answer, &h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                          MHD_OPTION_CONNECTION_LIMIT, o->max_connections, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+                          o->conn_memory, MHD_OPTION_CONNECTION_TIMEOUT, o->timeout, MHD_OPTION_END);
   if (!d)
     {
       int e = errno ? errno : EADDRINUSE;

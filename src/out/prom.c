@@ -218,7 +218,7 @@ put_number (struct strbuf *b, uint64_t v, int decimals)
   uint64_t frac = v % p;
   if (!frac)
     return;
-  char digits[24];
+  char digits[24] = { 0 };
   size_t n = (size_t)decimals < sizeof digits ? (size_t)decimals : sizeof digits - 1;
   for (size_t i = n; i-- > 0; frac /= 10)
     digits[i] = (char)('0' + frac % 10);

@@ -117,6 +117,8 @@ for n in "${names[@]}"; do
   echo 4242 >"$weird/sys/fs/cgroup/$n/memory.current"
   : >"$weird/sys/fs/cgroup/$n/cgroup.procs"
 done
+# An LXC container whose name has a quote, a backslash and a newline.
+mkdir "$weird/sys/fs/cgroup/lxc.payload.we\"ird\\"$'\n'"name"
 mkdir "$weird/sys/fs/cgroup/huge"
 echo 18446744073709551615 >"$weird/sys/fs/cgroup/huge/memory.current"
 echo "usage_usec 18446744073709551615" >"$weird/sys/fs/cgroup/huge/cpu.stat"
@@ -131,6 +133,8 @@ for n in 'we"ird' 'back\slash' $'new\nline' 'ok é'; do
   is "$($CHECK get "$tmp/weird.prom" isoscope_cgroup_memory_current_bytes "cgroup=/$n")" 4242 \
     "label value reads back as the name: $(printf '%q' "$n")"
 done
+is "$($CHECK get "$tmp/weird.prom" isoscope_container_info engine=lxc "container_id=we\"ird\\"$'\n'"name")" 1 \
+  "an LXC container name with a quote, a backslash and a newline reads back from container_id"
 is "$($CHECK get "$tmp/weird.prom" isoscope_cgroup_memory_current_bytes $'cgroup=/bad\xef\xbf\xbdbyte')" 4242 \
   "a byte that is not UTF-8 becomes U+FFFD"
 

@@ -145,10 +145,15 @@ is "$($CHECK get "$tmp/weird.prom" isoscope_cgroup_cpu_usage_seconds_total cgrou
 
 # The man page lists exactly the families of --list-metrics.
 page=$ROOT/man/isoscope-metrics.1
-man_metrics=$(awk '/^\.SH/ { on = ($0 ~ /^\.SH "?METRICS"?$/); next } on && tp { print $1; tp = 0; next }
-  on && /^\.TP/ { tp = 1 }' "$page" | sed -E 's/\\f[BIRP]//g; s/\\-/-/g; s/\\_/_/g')
-is "$(sort <<<"$man_metrics")" "$(awk '{ print $1 }' "$tmp/list" | sort)" \
-  "man/isoscope-metrics.1 METRICS names every family of --list-metrics"
+# Each item is "NAME (TYPE[, UNIT])" and its text starts with the help, as --list-metrics has them.
+man_metrics=$(awk '/^\.SH/ { on = ($0 ~ /^\.SH "?METRICS"?$/); next } on && tp == 1 { tag = $0; tp = 2; next }
+  on && tp == 2 { print tag "|" $0; tp = 0; next } on && /^\.TP/ { tp = 1 }' "$page" |
+  sed -E 's/\\f[BIRP]//g; s/\\-/-/g')
+want=$(awk '{ name = $1; type = $2; unit = $3; $1 = $2 = $3 = ""; sub(/^ +/, "")
+  printf "%s (%s%s)|%s%s.\n", name, type, unit == "-" ? "" : ", " unit, toupper(substr($0, 1, 1)), substr($0, 2) }' "$tmp/list")
+is "$(cut -d'|' -f1 <<<"$man_metrics" | sort)" "$(cut -d'|' -f1 <<<"$want" | sort)" \
+  "man/isoscope-metrics.1 METRICS has an item NAME (TYPE, UNIT) for every family of --list-metrics"
+is "$(sort <<<"$man_metrics")" "$(sort <<<"$want")" "... and each starts with the family's help"
 
 # Bad input: a clear message, exit 1, nothing left behind.
 bad() { # bad DESC PATTERN ARGS...

@@ -3,7 +3,8 @@
 # metrics-deploy.t: the Kubernetes manifests in deploy/kubernetes parse, give isoscope the view it
 # needs (host pid namespace, the host's /proc and /sys/fs/cgroup read-only, --sysroot on them),
 # and add only capabilities that isoscope metrics needs: with exactly the manifests' set it reads
-# what root reads, and without any one of them it reads less.
+# what root reads, and without any one of them it reads less.  The README's Prometheus scrape
+# configuration parses, and its relabelling yields the port the DaemonSet listens on.
 #
 # The capability runs happen in a pid namespace of the test's own (unshare --pid --mount-proc), so
 # that the processes are only the test's: a process of uid 65534 in a UTS namespace of its own
@@ -83,6 +84,40 @@ while IFS=$'\t' read -r st desc; do
   esac
 done <"$tmp/manifests"
 diag "capabilities the manifests add: ${CAPS:-none}"
+
+# ---- the README's scrape configuration: YAML, and its relabelling gives the pod address with the
+# port of the prometheus.io/port annotation (Prometheus anchors the regex, as fullmatch does).
+awk '/^    scrape_configs:/ { on = 1 } on && /^$/ { exit } on { sub(/^    /, ""); print }' "$ROOT/README.md" \
+  >"$tmp/prometheus.yml"
+port=$(awk '/prometheus.io\/port:/ { gsub(/"/, "", $2); print $2; exit }' "$DEPLOY/isoscope-daemonset.yaml")
+"$NS_PYTHON" - "$tmp/prometheus.yml" "$port" >"$tmp/relabel" <<'EOF2'
+import re, sys, yaml
+cfg = yaml.safe_load(open(sys.argv[1]))
+job = cfg['scrape_configs'][0]
+meta = {'__address__': '10.1.2.3:8080', '__meta_kubernetes_pod_annotation_prometheus_io_scrape': 'true',
+        '__meta_kubernetes_pod_annotation_prometheus_io_port': sys.argv[2],
+        '__meta_kubernetes_pod_node_name': 'node-a'}
+for r in job['relabel_configs']:
+    value = ';'.join(meta.get(l, '') for l in r['source_labels'])
+    m = re.fullmatch(r.get('regex', '(.*)'), value)
+    if r.get('action') == 'keep':
+        if not m:
+            print('dropped'); sys.exit()
+        continue
+    if m:
+        meta[r['target_label']] = m.expand(r.get('replacement', '$1').replace('$', '\\'))
+print(meta['__address__'], meta.get('node'))
+EOF2
+is "$(cat "$tmp/relabel")" "10.1.2.3:$port node-a" \
+  "README's scrape config: the pod's address with the annotated port ($port), and the node name"
+if promtool check config "$tmp/prometheus.yml" >"$tmp/promtool.out" 2>&1; then
+  ok 0 "promtool check config accepts README's scrape config"
+elif grep -q "kubernetes_sd_configs not found" "$tmp/promtool.out"; then
+  skip "promtool check config accepts README's scrape config" "this promtool is built without Kubernetes discovery"
+else
+  ok 1 "promtool check config accepts README's scrape config"
+  diag "$(cat "$tmp/promtool.out")"
+fi
 
 # ---- the capabilities, against the code
 if [ "$(id -u)" -ne 0 ]; then

@@ -59,11 +59,7 @@ $(BUILDDIR)/%.o: %.c $(wildcard include/isoscope/*.h)
 
 $(BUILDDIR)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(CORE_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(CORE_OBJS) $(UNIT_EXTRA) $(LDLIBS)
-
-# Unit tests of a renderer link its objects too.
-$(BUILDDIR)/tests/test-prom: UNIT_EXTRA = $(BUILDDIR)/src/out/prom.o $(BUILDDIR)/src/out/prom_http.o
-$(BUILDDIR)/tests/test-prom: $(BUILDDIR)/src/out/prom.o $(BUILDDIR)/src/out/prom_http.o
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(CORE_OBJS) $(LDLIBS)
 
 unit: $(UNIT_BINS)
 
@@ -86,6 +82,12 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/isoscope $(DESTDIR)$(BASHCOMPDIR)/isoscope $(DESTDIR)$(ZSHCOMPDIR)/_isoscope \
 	  $(DESTDIR)$(FISHCOMPDIR)/isoscope.fish
 	for m in man/*.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$$(basename $$m); done
+
+# The unit test of the Prometheus writer links the renderer's objects too.
+PROM_OBJS := $(BUILDDIR)/src/out/prom.o $(BUILDDIR)/src/out/prom_http.o
+$(BUILDDIR)/tests/test-prom: tests/unit/test-prom.c $(wildcard tests/unit/*.h) $(CORE_OBJS) $(PROM_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(CORE_OBJS) $(PROM_OBJS) $(LDLIBS)
 
 FORMAT_FILES = $(SRCS) $(wildcard include/isoscope/*.h) $(wildcard tests/unit/*.[ch])
 format:

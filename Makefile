@@ -16,7 +16,7 @@ ifeq ($(SANITIZE)$(origin CC),1default)
 CC := $(or $(shell command -v clang || command -v clang-14),cc)
 endif
 PKG_CONFIG ?= pkg-config
-PKGS := smartcols mount libcap libcjson ncursesw
+PKGS := smartcols mount libcap libcjson ncursesw libmicrohttpd
 
 WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes -Wundef \
         -Wpointer-arith -Wcast-align -Wwrite-strings -Wno-missing-field-initializers
@@ -123,6 +123,12 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/isoscope $(DESTDIR)$(BASHCOMPDIR)/isoscope $(DESTDIR)$(ZSHCOMPDIR)/_isoscope \
 	  $(DESTDIR)$(FISHCOMPDIR)/isoscope.fish
 	for m in man/*.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$$(basename $$m); done
+
+# The unit test of the Prometheus writer links the renderer's objects too.
+PROM_OBJS := $(BUILDDIR)/src/out/prom.o $(BUILDDIR)/src/out/prom_http.o
+$(BUILDDIR)/tests/test-prom: tests/unit/test-prom.c $(wildcard tests/unit/*.h) $(CORE_OBJS) $(PROM_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(CORE_OBJS) $(PROM_OBJS) $(LDLIBS)
 
 FORMAT_FILES = $(SRCS) $(wildcard include/isoscope/*.h) $(wildcard tests/unit/*.[ch])
 format:

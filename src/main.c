@@ -18,6 +18,8 @@ const struct iso_command iso_commands[] = {
   { "explain", cmd_explain, "one target layer by layer against the host, with findings", explain_opts },
   { "diff", cmd_diff, "what differs between the isolation of two targets", diff_opts },
   { "cgroups", cmd_cgroups, "the cgroup tree with limits, usage, rates, pressure and containers", cgroups_opts },
+  { "metrics", cmd_metrics, "Prometheus metrics of namespaces, cgroups and containers (stdout, textfile, HTTP)",
+    metrics_opts },
   { "enter", cmd_enter, "run a command in a target's namespaces (an nsenter superset)", enter_opts },
   { "run", cmd_run, "run a command in new namespaces with limits and a root filesystem", run_opts },
   { NULL, NULL, NULL, NULL },

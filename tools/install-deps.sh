@@ -4,7 +4,7 @@
 set -eu
 
 # Build: compiler, pkg-config and the libraries of DESIGN.md.
-BUILD="gcc make pkg-config libncurses-dev libcap-dev libmount-dev libcjson-dev libsmartcols-dev libseccomp-dev"
+BUILD="gcc make pkg-config libncurses-dev libcap-dev libmount-dev libcjson-dev libsmartcols-dev libseccomp-dev libmicrohttpd-dev"
 # Tests: prove (perl), util-linux oracles (lsns, nsenter, unshare, setpriv), python3 for JSON checks,
 # iproute2, tmux for the TUI, man-db for rendering man pages, bash-completion for completion tests;
 # clang with its sanitizer runtimes and llvm-symbolizer (make check SANITIZE=1), clang-tools
@@ -12,6 +12,9 @@ BUILD="gcc make pkg-config libncurses-dev libcap-dev libmount-dev libcjson-dev l
 TEST="perl util-linux python3 iproute2 tmux man-db bash-completion procps zsh fish
   clang libclang-rt-dev llvm clang-tools cppcheck shellcheck"
 
+# metrics: prometheus (promtool and the server) and prometheus-node-exporter ingest it, curl
+# scrapes `metrics --listen`, python3-yaml reads deploy/kubernetes.
+TEST="$TEST prometheus prometheus-node-exporter curl python3-yaml"
 if ! command -v dpkg >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
   echo "install-deps: this script knows Debian and Ubuntu (apt-get) only; install these by hand:" >&2
   echo "  build: $BUILD" >&2

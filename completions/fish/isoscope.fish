@@ -474,6 +474,7 @@ complete -c isoscope -n __isoscope_no_command -a caps -d 'Show the capability se
 complete -c isoscope -n __isoscope_no_command -a explain -d 'Describe how a process or container is isolated'
 complete -c isoscope -n __isoscope_no_command -a diff -d 'Show what differs between the isolation of two targets'
 complete -c isoscope -n __isoscope_no_command -a cgroups -d 'Show the cgroup tree with limits, usage and pressure'
+complete -c isoscope -n __isoscope_no_command -a metrics -d 'Print Prometheus metrics, write a textfile or serve them over HTTP'
 complete -c isoscope -n __isoscope_no_command -a enter -d 'Run a command in the namespaces of a target'
 complete -c isoscope -n __isoscope_no_command -a run -d 'Run a command in new namespaces, with limits and a root of its own'
 
@@ -550,6 +551,15 @@ complete -c isoscope -n '__isoscope_using cgroups' -l controller -x -a 'memory c
 complete -c isoscope -n '__isoscope_using cgroups' -l interval -x -d 'Read twice, this many seconds apart, and show rates'
 complete -c isoscope -n '__isoscope_using cgroups' -s b -l bytes -d 'Print sizes in bytes'
 complete -c isoscope -n '__isoscope_using cgroups; and not string match -q -- "-*" (commandline -ct)' -a '(__isoscope_cgroup_paths)'
+
+# isoscope metrics
+complete -c isoscope -n '__isoscope_using metrics' -l textfile -x -a '(__fish_complete_directories)' -d 'Write DIR/isoscope.prom atomically for node_exporter'
+complete -c isoscope -n '__isoscope_using metrics' -l interval -x -d 'With --textfile: write the file again every SECONDS'
+complete -c isoscope -n '__isoscope_using metrics' -l listen -x -d 'Serve /metrics over HTTP (127.0.0.1 unless an address is given)'
+complete -c isoscope -n '__isoscope_using metrics' -l max-connections -x -d 'With --listen: HTTP connections at once'
+complete -c isoscope -n '__isoscope_using metrics' -s a -l all -d 'Export every cgroup'
+complete -c isoscope -n '__isoscope_using metrics' -l depth -x -d 'No cgroup deeper than this'
+complete -c isoscope -n '__isoscope_using metrics' -l list-metrics -d 'Describe every metric family and exit'
 
 # isoscope ps
 complete -c isoscope -n '__isoscope_using ps' -s J -l json -d 'Print JSON'

@@ -54,6 +54,8 @@ int cg_rows_collect (struct cg_rows *v, const char *sysroot, const char *control
 /* The same, reading only the files that feed FIELDS (see cg_tree_collect_fields). */
 int cg_rows_collect_fields (struct cg_rows *v, const char *sysroot, const char *controller, uint64_t fields,
                             iso_error_t *err);
+/* The same on a tree collected already (the model's): V takes T over, also on failure. */
+int cg_rows_from_tree (struct cg_rows *v, struct cg_tree *t, const char *controller, iso_error_t *err);
 void cg_rows_free (struct cg_rows *v);
 
 /* The row of PATH, or NULL. */

@@ -88,6 +88,8 @@ int cmd_diff (int argc, char **argv);
 extern const struct cli_opt diff_opts[];
 int cmd_cgroups (int argc, char **argv);
 extern const struct cli_opt cgroups_opts[];
+int cmd_metrics (int argc, char **argv);
+extern const struct cli_opt metrics_opts[];
 int cmd_run (int argc, char **argv);
 extern const struct cli_opt run_opts[];
 

@@ -140,10 +140,18 @@ cg_rows_collect_fields (struct cg_rows *v, const char *sysroot, const char *cont
                         iso_error_t *err)
 {
   memset (v, 0, sizeof *v);
-  int r = cg_tree_collect_fields (&v->t, sysroot, fields, err);
+  struct cg_tree *t = NULL;
+  int r = cg_tree_collect_fields (&t, sysroot, fields, err);
   if (r < 0)
     return r;
-  const struct cg_tree *t = v->t;
+  return cg_rows_from_tree (v, t, controller, err);
+}
+
+int
+cg_rows_from_tree (struct cg_rows *v, struct cg_tree *t, const char *controller, iso_error_t *err)
+{
+  memset (v, 0, sizeof *v);
+  v->t = t;
   if (t->mode == CG_MODE_NONE)
     return iso_make_error (err, ENOENT, "no cgroup filesystem under %s", t->root);
 

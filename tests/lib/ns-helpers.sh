@@ -197,6 +197,25 @@ lacks_ns() {
   is "$(nsjson rows "$1" "$2")" 0 "$3"
 }
 
+# agree_is DESCRIPTION KERNEL_CMD VALUE_CMD: KERNEL_CMD (eval'd) is read before and after
+# VALUE_CMD (eval'd, the value isoscope reports); when both kernel reads agree, the value must
+# equal them.  Retried 5 times while the kernel value moves in between.
+agree_is() {
+  local desc=$1 kcmd=$2 vcmd=$3 a b v
+  for _ in 1 2 3 4 5; do
+    a=$(eval "$kcmd")
+    v=$(eval "$vcmd")
+    b=$(eval "$kcmd")
+    [ "$a" = "$b" ] && break
+    sleep 0.2
+  done
+  if [ "$a" = "$b" ]; then
+    is "$v" "$a" "$desc"
+  else
+    ok 1 "$desc (the kernel value kept changing: $a, $b)"
+  fi
+}
+
 # min_of N...: the smallest of its numeric arguments.
 min_of() {
   local m=$1 n

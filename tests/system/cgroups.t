@@ -19,6 +19,8 @@
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=tests/lib/tap.sh
 . "$here/../lib/tap.sh"
+# shellcheck source=tests/lib/ns-helpers.sh
+. "$here/../lib/ns-helpers.sh"
 
 require_root
 command -v python3 >/dev/null || skip_all "python3 is needed to read the JSON output"
@@ -183,20 +185,8 @@ near() { python3 -c 'import sys; w, v, t = map(float, sys.argv[1:]); sys.exit(0 
 # run; when both reads agree, isoscope's KEY of PATH must equal them.  Retried 5 times when
 # the kernel value moved in between.
 stable() {
-  local desc=$1 kcmd=$2 key=$3 path=${4:-$REL} a b v
-  for _ in 1 2 3 4 5; do
-    a=$(eval "$kcmd")
-    iso_json "$tmp/s.json" "$REL"
-    v=$(jv "$tmp/s.json" "$path" "$key")
-    b=$(eval "$kcmd")
-    [ "$a" = "$b" ] && break
-    sleep 0.2
-  done
-  if [ "$a" = "$b" ]; then
-    is "$v" "$a" "$desc"
-  else
-    ok 1 "$desc (the kernel value kept changing: $a, $b)"
-  fi
+  local path=${4:-$REL}
+  agree_is "$1" "$2" "iso_json \"\$tmp/s.json\" \"\$REL\"; jv \"\$tmp/s.json\" '$path' '$3'"
 }
 
 # --- create the cgroups ---

@@ -93,7 +93,11 @@ int record_parse_time (const struct record *r, const char *text, double *out);
 /* The changes that turn document A into B (an RFC 7396 merge patch), or NULL when they
    are equal.  Caller frees. */
 struct cJSON *record_diff (const struct cJSON *a, const struct cJSON *b);
-/* Apply PATCH to TARGET in place (RFC 7396); returns the new document (TARGET may be
+/* The patch a record stores between two samples: record_diff, except that a new process
+   may be written relative to its parent in A, as {"$from": "PPID", changes...}. */
+struct cJSON *record_diff_sample (const struct cJSON *a, const struct cJSON *b);
+/* Apply PATCH to TARGET in place (RFC 7396, plus "$from": a member whose patch names a
+   sibling starts from that sibling as it was before the patch); returns the new document (TARGET may be
    replaced when PATCH is not an object). */
 struct cJSON *record_apply (struct cJSON *target, const struct cJSON *patch);
 

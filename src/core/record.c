@@ -45,6 +45,59 @@ record_diff (const cJSON *a, const cJSON *b)
   return patch;
 }
 
+/* A new process is written as its changes from its parent in the previous sample
+   ({"$from": "PPID", ...}), when that is shorter than the whole object: a child shares
+   most of its parent's facts (namespaces, cgroups, credentials, maps). */
+static void
+diff_new_processes (const cJSON *a, const cJSON *b, cJSON *patch)
+{
+  const cJSON *pa = cJSON_GetObjectItemCaseSensitive (a, "processes");
+  const cJSON *pb = cJSON_GetObjectItemCaseSensitive (b, "processes");
+  cJSON *pp = cJSON_GetObjectItemCaseSensitive (patch, "processes");
+  if (!cJSON_IsObject (pa) || !cJSON_IsObject (pp))
+    return;
+  for (cJSON *v = pp->child, *next; v; v = next)
+    {
+      next = v->next;
+      const cJSON *cur = cJSON_GetObjectItemCaseSensitive (pb, v->string);
+      const cJSON *ppid = cJSON_GetObjectItemCaseSensitive (cur, "ppid");
+      if (cJSON_GetObjectItemCaseSensitive (pa, v->string) || !cJSON_IsNumber (ppid))
+        continue;
+      char key[24];
+      snprintf (key, sizeof key, "%.0f", ppid->valuedouble);
+      const cJSON *parent = cJSON_GetObjectItemCaseSensitive (pa, key);
+      if (!cJSON_IsObject (parent))
+        continue;
+      cJSON *d = record_diff (parent, cur);
+      if (!d)
+        d = cJSON_CreateObject ();
+      cJSON_AddStringToObject (d, "$from", key);
+      char *full = cJSON_PrintUnformatted (v), *rel = cJSON_PrintUnformatted (d);
+      bool shorter = strlen (rel) < strlen (full);
+      free (full);
+      free (rel);
+      if (shorter)
+        cJSON_ReplaceItemInObjectCaseSensitive (pp, v->string, d);
+      else
+        cJSON_Delete (d);
+    }
+}
+
+cJSON *
+record_diff_sample (const cJSON *a, const cJSON *b)
+{
+  cJSON *patch = record_diff (a, b);
+  if (patch)
+    diff_new_processes (a, b, patch);
+  return patch;
+}
+
+static bool
+is_relative (const cJSON *v)
+{
+  return v->string && cJSON_IsObject (v) && cJSON_GetObjectItemCaseSensitive (v, "$from");
+}
+
 cJSON *
 record_apply (cJSON *target, const cJSON *patch)
 {
@@ -58,11 +111,38 @@ record_apply (cJSON *target, const cJSON *patch)
       cJSON_Delete (target);
       target = cJSON_CreateObject ();
     }
+  /* Members written relative to a sibling ("$from"): their base is the sibling as it was
+     before this patch. */
+  size_t nfrom = 0;
   const cJSON *v;
+  cJSON_ArrayForEach (v, patch)
+  {
+    nfrom += is_relative (v);
+  }
+  cJSON **bases = nfrom ? xcalloc (nfrom, sizeof *bases) : NULL;
+  size_t k = 0;
+  cJSON_ArrayForEach (v, patch)
+  {
+    if (!is_relative (v))
+      continue;
+    const cJSON *from = cJSON_GetObjectItemCaseSensitive (v, "$from");
+    const cJSON *base = cJSON_IsString (from) ? cJSON_GetObjectItemCaseSensitive (target, from->valuestring) : NULL;
+    bases[k++] = cJSON_IsObject (base) ? cJSON_Duplicate (base, true) : cJSON_CreateObject ();
+  }
+  k = 0;
   cJSON_ArrayForEach (v, patch)
   {
     if (!v->string)
       continue;
+    if (is_relative (v))
+      {
+        cJSON *rel = cJSON_Duplicate (v, true);
+        cJSON_DeleteItemFromObjectCaseSensitive (rel, "$from");
+        cJSON_DeleteItemFromObjectCaseSensitive (target, v->string);
+        cJSON_AddItemToObject (target, v->string, record_apply (bases[k++], rel));
+        cJSON_Delete (rel);
+        continue;
+      }
     if (cJSON_IsNull (v))
       {
         cJSON_DeleteItemFromObjectCaseSensitive (target, v->string);
@@ -71,6 +151,7 @@ record_apply (cJSON *target, const cJSON *patch)
     cJSON *old = cJSON_DetachItemFromObjectCaseSensitive (target, v->string);
     cJSON_AddItemToObject (target, v->string, record_apply (old, v));
   }
+  free (bases);
   return target;
 }
 
@@ -276,7 +357,7 @@ record_writer_add (struct record_writer *w, cJSON *doc, double time, iso_error_t
     cJSON_AddItemToObject (line, "full", cJSON_Duplicate (doc, true));
   else
     {
-      cJSON *patch = record_diff (w->prev, doc);
+      cJSON *patch = record_diff_sample (w->prev, doc);
       cJSON_AddItemToObject (line, "patch", patch ? patch : cJSON_CreateObject ());
     }
   cJSON_Delete (w->prev);

@@ -94,6 +94,7 @@ struct iso_proc
   pid_t pid;
   pid_t ppid;
   uint64_t start_time; /* clock ticks after boot, field 22 of stat */
+  uint64_t cpu_ticks;  /* utime + stime of every thread, clock ticks, when the scan read stat */
   char state;
   char comm[64]; /* the kernel's comm (up to 16 bytes), as read */
   char *cmdline; /* arguments joined by spaces; NULL when not read or empty (owned) */

@@ -56,6 +56,15 @@ const char *snapshot_source_path (void);
 int snapshot_source_model (struct iso_model **out, unsigned flags, iso_error_t *err);
 /* A fresh cgroup tree, as cg_tree_collect_fields would return it. */
 int snapshot_source_cgroups (struct cg_tree **out, uint64_t fields, iso_error_t *err);
+/* The source as a sequence of samples (a snapshot is one): read it if not yet, then give
+   their count and the one collections read now (--at's, or the last). */
+int snapshot_source_samples (size_t *n, size_t *cur, iso_error_t *err);
+/* When sample I was taken (seconds since the epoch). */
+double snapshot_source_time (size_t i);
+/* Make collections read sample I from now on. */
+int snapshot_source_select (size_t i, iso_error_t *err);
+/* The --at given, or NULL. */
+const char *snapshot_source_at (void);
 /* Forget the parsed file (for tests and at exit). */
 void snapshot_source_reset (void);
 

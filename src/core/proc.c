@@ -507,6 +507,7 @@ collect_one (struct iso_model *m, int procfd, pid_t pid, unsigned flags)
     }
   struct iso_proc *p = iso_model_add_proc (m, pid);
   p->ppid = st.ppid;
+  p->cpu_ticks = st.utime + st.stime;
   p->start_time = st.start_time;
   p->state = st.state;
   p->nthreads = st.nthreads > 0 ? (int)st.nthreads : 1;

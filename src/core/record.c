@@ -382,6 +382,7 @@ struct loaded
   struct record rec;
   bool is_record;
   const cJSON *doc; /* the document to read (the snapshot, or the record's sample) */
+  size_t at;        /* the record's sample that doc is */
 };
 
 static void
@@ -416,6 +417,7 @@ loaded_parse (struct loaded *l, const char *buf, size_t len, const char *name, c
           i = (size_t)k;
         }
       l->doc = record_sample (&l->rec, i, err);
+      l->at = i;
       return l->doc ? 0 : -1;
     }
   if (at)
@@ -520,4 +522,47 @@ snapshot_source_cgroups (struct cg_tree **out, uint64_t fields, iso_error_t *err
   if (source_doc (&doc, err) < 0)
     return -1;
   return snapshot_cgroups_from_json (doc, source.path, fields, out, err);
+}
+
+int
+snapshot_source_samples (size_t *n, size_t *cur, iso_error_t *err)
+{
+  const cJSON *doc;
+  if (source_doc (&doc, err) < 0)
+    return -1;
+  *n = source.l.is_record ? source.l.rec.n : 1;
+  *cur = source.l.is_record ? source.l.at : 0;
+  return 0;
+}
+
+double
+snapshot_source_time (size_t i)
+{
+  if (source.l.is_record && i < source.l.rec.n)
+    return source.l.rec.times[i];
+  const cJSON *scan = cJSON_GetObjectItemCaseSensitive (source.l.doc, "scan");
+  const cJSON *t = cJSON_GetObjectItemCaseSensitive (scan, "time");
+  return cJSON_IsNumber (t) ? t->valuedouble : 0;
+}
+
+int
+snapshot_source_select (size_t i, iso_error_t *err)
+{
+  const cJSON *doc;
+  if (source_doc (&doc, err) < 0)
+    return -1;
+  if (!source.l.is_record)
+    return i == 0 ? 0 : iso_make_error (err, ERANGE, "%s: a snapshot has one sample", source.path);
+  const cJSON *d = record_sample (&source.l.rec, i, err);
+  if (!d)
+    return -1;
+  source.l.doc = d;
+  source.l.at = i;
+  return 0;
+}
+
+const char *
+snapshot_source_at (void)
+{
+  return source.at;
 }

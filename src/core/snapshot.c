@@ -38,6 +38,7 @@ const struct snap_field snap_proc_fields[] = {
   SNAP_F (struct iso_proc, "pid", ST_INT, pid),
   SNAP_F (struct iso_proc, "ppid", ST_INT, ppid),
   SNAP_F (struct iso_proc, "start_time", ST_U64, start_time),
+  SNAP_F (struct iso_proc, "cpu_ticks", ST_U64, cpu_ticks),
   SNAP_F (struct iso_proc, "state", ST_CHAR, state),
   SNAP_F (struct iso_proc, "comm", ST_STR, comm),
   SNAP_F (struct iso_proc, "cmdline", ST_STRP, cmdline),

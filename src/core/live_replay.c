@@ -109,10 +109,15 @@ live_replay_refresh (struct iso_live *l, iso_error_t *err)
       lp->p = p;
       lp->fd = -1;
       lp->cpu_ticks = p->cpu_ticks;
+      lp->rss = p->rss_pages * (uint64_t)l->pagesize;
       lp->cpu_pct = -1;
       /* Every fact is as fresh as the sample. */
-      lp->sample_time = lp->stat_time = lp->ns_time = lp->status_time = lp->cgroup_time = lp->cmd_time = lp->sec_time
-          = lp->ticks_time = t;
+      lp->sample_time = lp->stat_time = lp->status_time = lp->cgroup_time = lp->cmd_time = lp->sec_time = lp->ticks_time
+          = t;
+      /* Namespaces count as read when any link was (as a live tick counts them). */
+      for (int ty = 0; ty < NS_TYPE_COUNT && !lp->ns_time; ty++)
+        if (p->ns[ty])
+          lp->ns_time = t;
       const struct iso_proc *q = prev ? iso_model_find_proc (prev, p->pid) : NULL;
       if (q && q->start_time == p->start_time && t > t0 && p->cpu_ticks >= q->cpu_ticks)
         lp->cpu_pct = 100.0 * (double)(p->cpu_ticks - q->cpu_ticks) / (double)l->hz / (t - t0);

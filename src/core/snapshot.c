@@ -25,6 +25,7 @@ const struct snap_field snap_scan_fields[] = {
   SNAP_F (struct iso_scan, "viewer_pidns", ST_U64, viewer_pidns),
   SNAP_F (struct iso_scan, "viewer_mntns", ST_U64, viewer_mntns),
   SNAP_F (struct iso_scan, "viewer_cap_eff", ST_U64, viewer_cap_eff),
+  SNAP_F (struct iso_scan, "all_caps", ST_U64, all_caps),
   SNAP_F (struct iso_scan, "sysroot", ST_STR, sysroot),
   SNAP_F (struct iso_scan, "sources", ST_UINT, sources),
   SNAP_F (struct iso_scan, "nvanished", ST_UINT, nvanished),
@@ -39,6 +40,7 @@ const struct snap_field snap_proc_fields[] = {
   SNAP_F (struct iso_proc, "ppid", ST_INT, ppid),
   SNAP_F (struct iso_proc, "start_time", ST_U64, start_time),
   SNAP_F (struct iso_proc, "cpu_ticks", ST_U64, cpu_ticks),
+  SNAP_F (struct iso_proc, "rss_pages", ST_U64, rss_pages),
   SNAP_F (struct iso_proc, "state", ST_CHAR, state),
   SNAP_F (struct iso_proc, "comm", ST_STR, comm),
   SNAP_F (struct iso_proc, "cmdline", ST_STRP, cmdline),
@@ -432,7 +434,6 @@ snapshot_to_json (const struct iso_model *m)
   cJSON_AddNumberToObject (scan, "time_nsec", (double)m->scan.time.tv_nsec);
   snap_put_fields (scan, snap_scan_fields, &m->scan, NULL);
   snap_put_u64 (scan, "nsfs_dev", (uint64_t)m->nsfs_dev);
-  snap_put_u64 (scan, "all_caps", sec_all_caps_at (m->scan.sysroot));
   cJSON *procs = cJSON_AddObjectToObject (doc, "processes");
   for (size_t i = 0; i < m->nprocs; i++)
     {

@@ -146,6 +146,9 @@ same "diff -J -a" diff -J -a "$C" "$B"
 same "cgroups SUBTREE" cgroups "/$NAME"
 same "cgroups -J -a SUBTREE" cgroups -J "/$NAME"
 same "cgroups -r" cgroups -r "/$NAME"
+same_rows "top -b, processes view: the test's processes" "^ +($A|$B|$C) " top -b -n 1 --no-color
+same_rows "top -b, namespaces view: the test's namespaces" "($UTS|$NET) " top -b -n 1 --view namespaces
+same_rows "top -b, cgroups view: the test's cgroups" "$NAME" top -b -n 1 --view cgroups -s CGROUP
 same "an unknown target" explain 999999999
 same "a missing namespace" ls 1
 

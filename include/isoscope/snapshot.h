@@ -70,18 +70,25 @@ void snapshot_source_reset (void);
 
 /* ---- records: a header line, then one JSON line per sample ---- */
 
-/* A record being read: every sample's time and its changes against the previous one. */
+/* A record being read: every sample's time, the first document, and the text of the
+   later samples' changes (parsed when a sample is built: a parsed patch takes several
+   times the memory of its text). */
 struct record
 {
   char *name;
-  double interval;        /* from the header, 0 unknown */
-  double *times;          /* CLOCK_REALTIME of each sample, seconds */
-  struct cJSON **changes; /* sample 0: the full document; later ones: merge patches (owned) */
+  double interval;     /* from the header, 0 unknown */
+  double *times;       /* CLOCK_REALTIME of each sample, seconds */
+  struct cJSON *first; /* the document of sample 0 (owned) */
+  char *text;          /* the file (owned) */
+  size_t *off, *len;   /* where each sample's line is in it */
   size_t n;
-  bool truncated;    /* the last line was incomplete and was ignored */
-  struct cJSON *cur; /* the document of sample `at` (owned), NULL before the first build */
-  size_t at;         /* its index */
+  bool truncated;     /* the last line was incomplete and was ignored */
+  struct cJSON *cur;  /* the document of sample `at` (owned), NULL before the first build */
+  size_t at;          /* its index */
+  struct cJSON *mark; /* a copy of the document of sample mark_at, a multiple of RECORD_MARK_EVERY: */
+  size_t mark_at;     /* going back starts there rather than at the first sample */
 };
+#define RECORD_MARK_EVERY 60
 
 /* Is BUF (LEN bytes) a record (its first line a record header)? */
 bool record_is_record (const char *buf, size_t len);

@@ -188,12 +188,14 @@ record_is_record (const char *buf, size_t len)
 void
 record_free (struct record *r)
 {
-  for (size_t i = 0; i < r->n; i++)
-    cJSON_Delete (r->changes[i]);
-  free (r->changes);
+  cJSON_Delete (r->first);
+  free (r->text);
+  free (r->off);
+  free (r->len);
   free (r->times);
   free (r->name);
   cJSON_Delete (r->cur);
+  cJSON_Delete (r->mark);
   memset (r, 0, sizeof *r);
 }
 
@@ -202,7 +204,10 @@ record_parse (struct record *r, const char *buf, size_t len, const char *name, i
 {
   memset (r, 0, sizeof *r);
   r->name = xstrdup (name);
-  const char *s = buf, *end = buf + len;
+  r->text = xmalloc (len + 1);
+  memcpy (r->text, buf, len);
+  r->text[len] = '\0';
+  const char *s = r->text, *end = r->text + len;
   const char *e = line_end (s, end);
   cJSON *h = parse_span (s, (size_t)(e - s));
   const cJSON *ver = cJSON_GetObjectItemCaseSensitive (h, "isoscope_record");
@@ -244,9 +249,13 @@ record_parse (struct record *r, const char *buf, size_t len, const char *name, i
                                  name, lineno, r->n ? "patch" : "full");
         }
       r->times = xreallocarray (r->times, r->n + 1, sizeof *r->times);
-      r->changes = xreallocarray (r->changes, r->n + 1, sizeof *r->changes);
+      r->off = xreallocarray (r->off, r->n + 1, sizeof *r->off);
+      r->len = xreallocarray (r->len, r->n + 1, sizeof *r->len);
       r->times[r->n] = t->valuedouble;
-      r->changes[r->n] = cJSON_DetachItemFromObjectCaseSensitive (line, r->n ? "patch" : "full");
+      r->off[r->n] = (size_t)(s - r->text);
+      r->len[r->n] = (size_t)(e - s);
+      if (!r->n)
+        r->first = cJSON_DetachItemFromObjectCaseSensitive (line, "full");
       r->n++;
       cJSON_Delete (line);
     }
@@ -266,11 +275,31 @@ record_sample (struct record *r, size_t i, iso_error_t *err)
   if (!r->cur || i < r->at)
     {
       cJSON_Delete (r->cur);
-      r->cur = cJSON_Duplicate (r->changes[0], true);
-      r->at = 0;
+      bool from_mark = r->mark && r->mark_at <= i;
+      r->cur = cJSON_Duplicate (from_mark ? r->mark : r->first, true);
+      r->at = from_mark ? r->mark_at : 0;
     }
   while (r->at < i)
-    r->cur = record_apply (r->cur, r->changes[++r->at]);
+    {
+      size_t k = r->at + 1;
+      cJSON *line = parse_span (r->text + r->off[k], r->len[k]);
+      const cJSON *patch = cJSON_GetObjectItemCaseSensitive (line, "patch");
+      if (!cJSON_IsObject (patch))
+        {
+          cJSON_Delete (line);
+          iso_make_error (err, EINVAL, "%s: sample %zu cannot be read again", r->name, k);
+          return NULL;
+        }
+      r->cur = record_apply (r->cur, patch);
+      cJSON_Delete (line);
+      r->at = k;
+      if (k % RECORD_MARK_EVERY == 0 && (!r->mark || r->mark_at != k))
+        {
+          cJSON_Delete (r->mark);
+          r->mark = cJSON_Duplicate (r->cur, true);
+          r->mark_at = k;
+        }
+    }
   return r->cur;
 }
 

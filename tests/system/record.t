@@ -118,14 +118,18 @@ is "$? $(grep -c "no sample at or before" "$tmp/err")" "1 1" "a time before the 
 is "$? $(grep -c "invalid time for --at: 'tomorrowish'" "$tmp/err")" "1 1" "a bad --at: status 1, named"
 
 # The last sample (the first one patched twice) against a snapshot of the same still host.
+# The cgroup's memory counters and pressure averages move on their own (per-CPU charge
+# batches, decaying averages) between the two: those lines are left out of the comparison.
 SNAP=$tmp/now.json
 "$ISOSCOPE" snapshot -o "$SNAP"
 C_UTS=$(ns_ino "$B" uts)
-for args in "ps -J --cgroup /$NAME" "caps -J $A $B" "explain -J $B" "diff $A $B" "cgroups -r /$NAME" "ls -J $C_UTS"; do
+moving='memory_current|memory_working_set|psi_'
+for args in "ps -J --cgroup /$NAME" "caps -J $A $B" "explain -J $B" "diff $A $B" \
+  "cgroups -r -o PATH,TASKS,THREADS,MEMMAX,PIDS,PIDSMAX,FROZEN /$NAME" "ls -J $C_UTS"; do
   # shellcheck disable=SC2086 # the words of ARGS on purpose
-  "$ISOSCOPE" --load "$REC" $args >"$tmp/a" 2>&1
+  "$ISOSCOPE" --load "$REC" $args 2>&1 | grep -Ev "$moving" >"$tmp/a"
   # shellcheck disable=SC2086
-  "$ISOSCOPE" --load "$SNAP" $args >"$tmp/b" 2>&1
+  "$ISOSCOPE" --load "$SNAP" $args 2>&1 | grep -Ev "$moving" >"$tmp/b"
   if [ -s "$tmp/a" ] && cmp -s "$tmp/a" "$tmp/b"; then
     ok 0 "$args: the record's last sample prints what a snapshot prints"
   else

@@ -390,6 +390,46 @@ test_record (void)
   iso_model_free (m);
 }
 
+/* Going back and forth in a long record (past the marks kept every RECORD_MARK_EVERY samples). */
+static void
+test_long_record (void)
+{
+  char *buf = NULL;
+  size_t size = 0;
+  FILE *f = open_memstream (&buf, &size);
+  struct record_writer w;
+  cleanup_error iso_error_t err = NULL;
+  record_writer_start (&w, f, 1, &err);
+  const size_t n = 2 * RECORD_MARK_EVERY + 11;
+  for (size_t i = 0; i < n; i++)
+    {
+      cJSON *doc = cJSON_CreateObject ();
+      cJSON_AddNumberToObject (doc, "v", (double)i);
+      cJSON_AddNumberToObject (doc, i % 2 ? "odd" : "even", (double)i);
+      record_writer_add (&w, doc, 1000.0 + (double)i, &err);
+    }
+  record_writer_free (&w);
+  fclose (f);
+  struct record r;
+  ok (record_parse (&r, buf, size, "long", &err) == 0 && r.n == n, "a record of %zu samples", n);
+  static const size_t order[] = { 125, 130, 61, 60, 59, 0, 120, 119, 121, 3 };
+  bool all = true;
+  for (size_t k = 0; k < ARRAY_SIZE (order); k++)
+    {
+      const cJSON *d = record_sample (&r, order[k], &err);
+      const cJSON *v = cJSON_GetObjectItem (d, "v");
+      const char *other = order[k] % 2 ? "even" : "odd";
+      if (!cJSON_IsNumber (v) || v->valuedouble != (double)order[k] || cJSON_GetObjectItem (d, other))
+        {
+          all = false;
+          diag ("sample %zu is wrong", order[k]);
+        }
+    }
+  ok (all, "samples built in any order are right (forward, back past a mark, back to the start)");
+  record_free (&r);
+  free (buf);
+}
+
 int
 main (void)
 {
@@ -397,5 +437,6 @@ main (void)
   test_hostile ();
   test_patch ();
   test_record ();
+  test_long_record ();
   return done_testing ();
 }

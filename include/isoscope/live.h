@@ -135,7 +135,9 @@ struct live_proc *live_find (const struct iso_live *l, pid_t pid);
 /* Replay (live_replay.c): with a --load source, live_new reads its samples instead of
    /proc, and live_refresh shows sample replay_at, with rates against the sample before. */
 int live_replay_init (struct iso_live *l, iso_error_t *err);
-int live_replay_refresh (struct iso_live *l, iso_error_t *err);
+/* WANT (LIVE_*) keeps out what a live tick with the same WANT would not have read: the
+   processes, their cgroups and containers, the cgroup tree. */
+int live_replay_refresh (struct iso_live *l, unsigned want, iso_error_t *err);
 /* Move to sample replay_at + STEPS, or to the last sample at or before (after) its time +
    SECONDS; clamped to the record.  Returns true when the sample changed. */
 bool live_replay_seek (struct iso_live *l, long steps, double seconds);

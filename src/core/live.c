@@ -704,7 +704,7 @@ int
 live_refresh (struct iso_live *l, unsigned want, const pid_t *hot, size_t nhot, iso_error_t *err)
 {
   if (l->replay)
-    return live_replay_refresh (l, err);
+    return live_replay_refresh (l, want, err);
   double cpu0 = cpu_now ();
   unsigned long tick = l->st.tick + 1;
   l->st = (struct live_stats){ .tick = tick, .fds_kept = l->st.fds_kept, .fds_exhausted = l->st.fds_exhausted };

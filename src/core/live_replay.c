@@ -68,9 +68,9 @@ drop_procs (struct iso_live *l)
 }
 
 /* The model of the selected sample, its cgroups taken out of it as in a live model (the
-   views read l->cg). */
+   views read l->cg).  A sample without cgroups is no error (the status line says it). */
 static int
-load_sample (struct iso_model **m, struct cg_rows *rows, iso_error_t *err)
+load_sample (struct iso_live *l, struct iso_model **m, struct cg_rows *rows, iso_error_t *err)
 {
   if (snapshot_source_model (m, COLLECT_ALL | COLLECT_NETNSID, err) < 0)
     return -1;
@@ -81,30 +81,46 @@ load_sample (struct iso_model **m, struct cg_rows *rows, iso_error_t *err)
     }
   cg_tree_free ((*m)->cg);
   (*m)->cg = NULL;
-  return cg_rows_collect (rows, NULL, NULL, err);
+  cleanup_error iso_error_t cgerr = NULL;
+  if (cg_rows_collect (rows, NULL, NULL, &cgerr) < 0)
+    {
+      snprintf (l->error, sizeof l->error, "cgroups: %s", cgerr->msg);
+      cg_rows_free (rows);
+    }
+  return 0;
 }
 
 int
-live_replay_refresh (struct iso_live *l, iso_error_t *err)
+live_replay_refresh (struct iso_live *l, unsigned want, iso_error_t *err)
 {
+  if (want & (LIVE_NS | LIVE_STATUS | LIVE_CGROUP | LIVE_CMDLINE | LIVE_RELATIONS | LIVE_HOLDERS))
+    want |= LIVE_PROCS;
   size_t at = l->replay_at;
   struct iso_model *prev = NULL, *m = NULL;
   struct cg_rows prev_rows = { 0 }, rows = { 0 };
   double t = live_replay_time (l, at), t0 = at > 0 ? live_replay_time (l, at - 1) : 0;
   /* The sample before first: the source steps forward one patch to the one shown. */
-  if (at > 0 && (snapshot_source_select (at - 1, err) < 0 || load_sample (&prev, &prev_rows, err) < 0))
+  if (at > 0 && (snapshot_source_select (at - 1, err) < 0 || load_sample (l, &prev, &prev_rows, err) < 0))
     goto fail;
-  if (snapshot_source_select (at, err) < 0 || load_sample (&m, &rows, err) < 0)
+  if (snapshot_source_select (at, err) < 0 || load_sample (l, &m, &rows, err) < 0)
     goto fail;
 
   drop_procs (l);
   l->st = (struct live_stats){ .tick = l->st.tick + 1 };
   l->tick_interval = at > 0 ? t - t0 : 0;
-  l->now = l->procs_time = l->cg_time = t;
-  l->procs = xcalloc (m->nprocs ? m->nprocs : 1, sizeof *l->procs);
-  for (size_t i = 0; i < m->nprocs; i++)
+  l->now = t;
+  l->procs_time = (want & LIVE_PROCS) ? t : 0;
+  l->cg_time = (want & LIVE_CGTREE) ? t : 0;
+  size_t nprocs = (want & LIVE_PROCS) ? m->nprocs : 0;
+  l->procs = xcalloc (nprocs ? nprocs : 1, sizeof *l->procs);
+  for (size_t i = 0; i < nprocs; i++)
     {
       struct iso_proc *p = m->procs[i];
+      if (!(want & LIVE_CGROUP))
+        {
+          p->container = NULL;
+          p->cgroup_path = NULL;
+        }
       struct live_proc *lp = xzalloc (sizeof *lp);
       lp->p = p;
       lp->fd = -1;
@@ -129,7 +145,9 @@ live_replay_refresh (struct iso_live *l, iso_error_t *err)
       iso_hash_put (l->by_pid, (uint64_t)p->pid, lp);
     }
   l->st.nnew = m->nprocs;
-  if (prev)
+  if (!(want & LIVE_CGTREE))
+    cg_rows_free (&rows);
+  else if (prev)
     cg_rows_rates (&rows, &prev_rows, t - t0);
   cg_rows_free (&l->cg);
   l->cg = rows;
@@ -140,9 +158,9 @@ live_replay_refresh (struct iso_live *l, iso_error_t *err)
   l->m = m;
   for (int ty = 0; ty < NS_TYPE_COUNT; ty++)
     l->host_ns[ty] = iso_model_host_ns (m, (enum ns_type)ty);
-  live_refresh_containers (l);
-  l->want
-      = LIVE_PROCS | LIVE_NS | LIVE_STATUS | LIVE_CGROUP | LIVE_CMDLINE | LIVE_RELATIONS | LIVE_HOLDERS | LIVE_CGTREE;
+  if (want & LIVE_PROCS)
+    live_refresh_containers (l);
+  l->want = want;
   iso_model_free (prev);
   cg_rows_free (&prev_rows);
   return 0;

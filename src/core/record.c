@@ -501,6 +501,14 @@ snapshot_source_active (void)
   return source.path != NULL;
 }
 
+int
+snapshot_source_check (iso_error_t *err)
+{
+  if (source.at && !source.path)
+    return iso_make_error (err, 0, "--at %s needs --load FILE (a record made by isoscope record)", source.at);
+  return 0;
+}
+
 const char *
 snapshot_source_path (void)
 {

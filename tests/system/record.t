@@ -168,6 +168,9 @@ usage "record --interval -1" "invalid interval: '-1'" record -o "$tmp/x" --inter
 usage "--count with --duration" "mutually exclusive" record -o "$tmp/x" --count 2 --duration 5
 usage "record --load" "works on the live one" --load "$REC" record -o "$tmp/x" --count 1
 usage "record into a missing directory" "cannot open $tmp/nodir/x" record -o "$tmp/nodir/x" --count 1
+usage "--at without --load" "--at +0 needs --load FILE" --at +0 ps
+usage "--at without --load (cgroups)" "--at +0 needs --load FILE" --at +0 cgroups
+usage "--at without --load (top)" "--at +0 needs --load FILE" --at +0 top -b -n 1
 usage "cgroups --interval with --load" "interval measures the live host" --load "$REC" cgroups --interval 1
 printf '{"isoscope_record": 1}\n{"time": 5, "full": {"schema_version": 1}}\n{"time": 4, "patch": {}}\n' >"$tmp/bad.rec"
 usage "a record going back in time" "bad.rec: line 3" --load "$tmp/bad.rec" ps

@@ -100,6 +100,9 @@ size_t util_utf8_len (const char *text, size_t n, size_t *bad);
    text table: control characters, backslashes and bytes that are not UTF-8 as \xNN. */
 void util_safe_text (char *buf, size_t size, const char *s);
 
+/* CLOCK_MONOTONIC in seconds. */
+double util_monotonic_now (void);
+
 /* Resolve a uid to a user name (cached; the string is owned by the cache). */
 const char *util_user_name (unsigned uid);
 

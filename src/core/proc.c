@@ -81,6 +81,7 @@ proc_parse_stat (const char *buf, struct proc_stat *out)
   out->stime = v[15];
   out->nthreads = (long)v[20];
   out->start_time = v[22];
+  out->rss_pages = got >= 24 && (long long)v[24] > 0 ? v[24] : 0;
   return 0;
 }
 
@@ -408,7 +409,6 @@ collect_fds (struct iso_model *m, int piddir, struct iso_proc *p)
 static void
 proc_link_cgroups (struct iso_model *m, int piddir, struct iso_proc *p)
 {
-  const struct cg_tree *t = m->cg;
   char *text;
   long n = util_read_file_at (piddir, "cgroup", &text);
   if (n < 0)
@@ -417,7 +417,15 @@ proc_link_cgroups (struct iso_model *m, int piddir, struct iso_proc *p)
         p->errors |= PROC_ERR_DENIED;
       return;
     }
+  proc_link_cgroup_text (m, p, text);
+}
+
+void
+proc_link_cgroup_text (struct iso_model *m, struct iso_proc *p, char *text)
+{
+  const struct cg_tree *t = m->cg;
   p->cgroup_text = text;
+  p->cgroup_len = strlen (text);
   p->cgroups = xcalloc (t->nh ? t->nh : 1, sizeof *p->cgroups);
   /* The text is split in place: cgroup_path points into it. */
   const char *v2path = NULL, *memory = NULL, *named = NULL, *other = NULL;
@@ -500,6 +508,8 @@ collect_one (struct iso_model *m, int procfd, pid_t pid, unsigned flags)
     }
   struct iso_proc *p = iso_model_add_proc (m, pid);
   p->ppid = st.ppid;
+  p->cpu_ticks = st.utime + st.stime;
+  p->rss_pages = st.rss_pages;
   p->start_time = st.start_time;
   p->state = st.state;
   p->nthreads = st.nthreads > 0 ? (int)st.nthreads : 1;
@@ -674,6 +684,27 @@ open_same_process (int procfd, const struct iso_proc *p)
       return -1;
     }
   return piddir;
+}
+
+char *
+proc_cgroup_text (const struct iso_proc *p)
+{
+  if (!p->cgroup_text)
+    return NULL;
+  char *s = xmalloc (p->cgroup_len + 1);
+  memcpy (s, p->cgroup_text, p->cgroup_len);
+  s[p->cgroup_len] = '\0';
+  /* cg_parse_proc_line cut each line at its two colons and its newline. */
+  int seps = 0;
+  for (size_t i = 0; i < p->cgroup_len; i++)
+    if (s[i] == '\n')
+      seps = 0;
+    else if (s[i] == '\0')
+      {
+        s[i] = seps < 2 ? ':' : '\n';
+        seps = seps < 2 ? seps + 1 : 0;
+      }
+  return s;
 }
 
 void

@@ -28,13 +28,8 @@ CHURN_CMDS=(
   "ps|ps --json"
   "cgroups|cgroups --json"
   "top|top --batch --json -n 3 -d 0.1"
+  "snapshot|snapshot"
 )
-# snapshot is being written on another branch: run it as soon as the binary has it.
-if "$ISOSCOPE" __options | grep -qx $'command\tsnapshot'; then
-  CHURN_CMDS+=("snapshot|snapshot")
-else
-  diag "isoscope has no snapshot command yet: not run under churn"
-fi
 
 tmp=$(new_tmpdir) || exit 1
 track_tmpdir "$tmp"

@@ -22,7 +22,9 @@ ok $? "make-sysroot.sh builds the namespace fixture"
 ok $? "make-tree.sh builds the security fixture"
 
 # same TREE SKIP ARGS...: `--sysroot TREE ARGS` and `--load TREE.json ARGS` print the same
-# (stdout without its first SKIP lines, stderr, status).
+# (stdout without its first SKIP lines and without lines matching $IGNORE, stderr, status).
+IGNORE='x^' # matches no line
+body() { sed "1,${1}d" "$2" | grep -Ev "$IGNORE"; }
 same() {
   local tree=$1 skip=$2
   shift 2
@@ -30,12 +32,12 @@ same() {
   echo "status $?" >>"$tmp/a.err"
   "$ISOSCOPE" --load "$tmp/$tree.json" "$@" >"$tmp/b" 2>"$tmp/b.err"
   echo "status $?" >>"$tmp/b.err"
-  if { [ -s "$tmp/a" ] || ! grep -qx 'status 0' "$tmp/a.err"; } && cmp -s <(sed "1,${skip}d" "$tmp/a") <(sed "1,${skip}d" "$tmp/b") \
+  if { [ -s "$tmp/a" ] || ! grep -qx 'status 0' "$tmp/a.err"; } && cmp -s <(body "$skip" "$tmp/a") <(body "$skip" "$tmp/b") \
     && { [ "$skip" -gt 0 ] || cmp -s "$tmp/a.err" "$tmp/b.err"; }; then
     ok 0 "$tree: $*"
   else
     ok 1 "$tree: $*"
-    diff <(sed "1,${skip}d" "$tmp/a") <(sed "1,${skip}d" "$tmp/b") | head -10 | sed 's/^/#   /'
+    diff <(body "$skip" "$tmp/a") <(body "$skip" "$tmp/b") | head -10 | sed 's/^/#   /'
     diff "$tmp/a.err" "$tmp/b.err" | head -4 | sed 's/^/#   /'
   fi
 }
@@ -72,5 +74,13 @@ for view in processes namespaces cgroups containers; do
   same sec 2 top -b -n 1 --view "$view"
 done
 same sec 2 top -b -n 1 --view processes -s CAPS
+# metrics: every series but the time and CPU cost of the scan itself (two scans of one tree)
+IGNORE='^isoscope_scan_(timestamp|cpu)_seconds '
+for tree in ns sec; do
+  same "$tree" 0 metrics
+  same "$tree" 0 metrics -a
+done
+same sec 0 metrics --depth 1
+IGNORE='x^' # matches no line
 
 done_testing

@@ -11,7 +11,7 @@ DESTDIR ?=
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := smartcols mount libcap libcjson ncursesw
+PKGS := smartcols mount libcap libcjson ncursesw libseccomp
 
 WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes -Wundef \
         -Wpointer-arith -Wcast-align -Wwrite-strings -Wno-missing-field-initializers

@@ -210,21 +210,71 @@ check_ns (struct verify_ctx *c)
 
 /* ---- masked and read-only paths ---- */
 
-/* The mount that shows PATH: the last one in mount order on PATH or on a directory above it
-   (a later mount on an ancestor hides earlier ones below it; a later one below sits on top). */
+/* The last mount of TB on TARGET whose parent is the mount PARENT, or NULL. */
+static struct libmnt_fs *
+child_at (struct libmnt_table *tb, int parent, const char *target)
+{
+  struct libmnt_iter *it = mnt_new_iter (MNT_ITER_FORWARD);
+  struct libmnt_fs *fs, *found = NULL;
+  while (it && mnt_table_next_fs (tb, it, &fs) == 0)
+    if (mnt_fs_get_parent_id (fs) == parent && mnt_fs_get_id (fs) != parent && mnt_fs_get_target (fs)
+        && strcmp (mnt_fs_get_target (fs), target) == 0)
+      found = fs;
+  mnt_free_iter (it);
+  return found;
+}
+
+static bool
+has_id (struct libmnt_table *tb, int id)
+{
+  struct libmnt_iter *it = mnt_new_iter (MNT_ITER_FORWARD);
+  struct libmnt_fs *fs;
+  bool found = false;
+  while (!found && it && mnt_table_next_fs (tb, it, &fs) == 0)
+    found = mnt_fs_get_id (fs) == id;
+  mnt_free_iter (it);
+  return found;
+}
+
+/* The mount at the root: a "/" whose parent is not in the table (the namespace's root, or
+   for a chrooted process the mount its root is on). */
+static struct libmnt_fs *
+root_mount (struct libmnt_table *tb)
+{
+  struct libmnt_iter *it = mnt_new_iter (MNT_ITER_FORWARD);
+  struct libmnt_fs *fs, *found = NULL;
+  while (it && mnt_table_next_fs (tb, it, &fs) == 0)
+    if (!found && mnt_fs_get_target (fs) && strcmp (mnt_fs_get_target (fs), "/") == 0
+        && !has_id (tb, mnt_fs_get_parent_id (fs)))
+      found = fs;
+  mnt_free_iter (it);
+  return found;
+}
+
+/* The mount that shows PATH, found as a path walk does: from the root mount, at "/" and at
+   each longer prefix of PATH, into the mount on top of that directory (mounts stacked on one
+   directory are children of each other; mountinfo's order is not the order of mounting). */
 static struct libmnt_fs *
 covering_mount (struct libmnt_table *tb, const char *path)
 {
-  struct libmnt_iter *it = mnt_new_iter (MNT_ITER_FORWARD);
-  struct libmnt_fs *fs, *best = NULL;
-  while (it && mnt_table_next_fs (tb, it, &fs) == 0)
+  struct libmnt_fs *cur = root_mount (tb), *next;
+  if (!cur)
+    return NULL;
+  while ((next = child_at (tb, mnt_fs_get_id (cur), "/")))
+    cur = next;
+  cleanup_free char *prefix = xstrdup (path);
+  size_t len = strlen (path);
+  for (size_t i = 2; i <= len; i++)
     {
-      const char *t = mnt_fs_get_target (fs);
-      if (t && (strcmp (t, "/") == 0 || util_path_under (path, t)))
-        best = fs;
+      if (i < len && path[i] != '/')
+        continue;
+      char keep = prefix[i];
+      prefix[i] = '\0';
+      while ((next = child_at (tb, mnt_fs_get_id (cur), prefix)))
+        cur = next;
+      prefix[i] = keep;
     }
-  mnt_free_iter (it);
-  return best;
+  return cur;
 }
 
 static bool

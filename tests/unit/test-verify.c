@@ -229,6 +229,15 @@ setup_mounts (void *arg)
   /* A bind copies the flags of its source mount: make this one writable again. */
   mount_or_fail (p[3], p[3], NULL, MS_BIND, NULL);
   mount_or_fail (NULL, p[3], NULL, MS_BIND | MS_REMOUNT, NULL);
+  /* hide/sub read-only, then hidden under a writable tmpfs on hide that has a sub of its own. */
+  char hide[512], sub[600];
+  snprintf (hide, sizeof hide, "%s/hide", dir);
+  snprintf (sub, sizeof sub, "%s/sub", hide);
+  mount_or_fail (sub, sub, NULL, MS_BIND, NULL);
+  mount_or_fail (NULL, sub, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL);
+  mount_or_fail ("tmpfs", hide, "tmpfs", 0, "size=4k");
+  if (mkdir (sub, 0755) < 0)
+    child_fail ("mkdir");
 }
 
 static void
@@ -370,9 +379,9 @@ test_mounts (void)
   char dir[] = "/tmp/isoscope-test-verify.XXXXXX";
   if (!ok (mkdtemp (dir) != NULL, "a temporary directory"))
     return;
-  char p[6][512];
-  const char *names[] = { "file", "dir", "ro", "ro/rw", "plain", "ro/sub" };
-  for (int i = 0; i < 6; i++)
+  char p[8][512];
+  const char *names[] = { "file", "dir", "ro", "ro/rw", "plain", "ro/sub", "hide", "hide/sub" };
+  for (int i = 0; i < 8; i++)
     snprintf (p[i], sizeof p[i], "%s/%s", dir, names[i]);
   close (open (p[0], O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
   mkdir (p[1], 0755);
@@ -380,6 +389,8 @@ test_mounts (void)
   mkdir (p[3], 0755);
   mkdir (p[4], 0755);
   mkdir (p[5], 0755);
+  mkdir (p[6], 0755);
+  mkdir (p[7], 0755);
   char absent[600];
   snprintf (absent, sizeof absent, "%s/absent", dir);
   struct child c;
@@ -410,6 +421,11 @@ test_mounts (void)
       expect_check (&c, &e, chk, false, "a writable bind below a read-only one");
       snprintf (chk, sizeof chk, "readonly:%s", p[4]);
       expect_check (&c, &e, chk, false, "a plain directory is writable");
+      const char *ro2[] = { p[7], NULL };
+      e.readonly = ro2;
+      snprintf (chk, sizeof chk, "readonly:%s", p[7]);
+      expect_check (&c, &e, chk, false, "a read-only bind hidden by a writable tmpfs mounted above it later");
+      e.readonly = ro;
       /* The test's own view (the host's) has none of the mounts. */
       struct child host;
       if (child_start (&host, NULL, NULL))
@@ -422,7 +438,7 @@ test_mounts (void)
       child_stop (&host);
     }
   child_stop (&c);
-  for (int i = 5; i >= 0; i--)
+  for (int i = 7; i >= 0; i--)
     remove (p[i]);
   rmdir (dir);
 }

@@ -137,7 +137,8 @@ harden_seccomp (struct sandbox *sb, iso_error_t *err)
 int
 harden_caps (struct sandbox *sb, iso_error_t *err)
 {
-  return caps_apply (sb->p->harden.caps_keep, err);
+  const struct run_harden *h = &sb->p->harden;
+  return caps_apply (h->caps_keep, h->cap_add & ~CAPS_ALL, err);
 }
 
 int

@@ -20,6 +20,7 @@ const struct iso_command iso_commands[] = {
   { "cgroups", cmd_cgroups, "the cgroup tree with limits, usage, rates, pressure and containers", cgroups_opts },
   { "enter", cmd_enter, "run a command in a target's namespaces (an nsenter superset)", enter_opts },
   { "run", cmd_run, "run a command in new namespaces with limits and a root filesystem", run_opts },
+  { "verify", cmd_verify, "check a running process against a run profile (exit 3 when a check fails)", verify_opts },
   { NULL, NULL, NULL, NULL },
 };
 

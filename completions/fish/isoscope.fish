@@ -207,6 +207,16 @@ function __isoscope_cap_set
     end
 end
 
+# verify --cap-add: ALL or a comma-separated list of capability names.
+function __isoscope_cap_list
+    set -l tok (string replace -r -- '^--cap-add=' '' (commandline -ct))
+    set -l head (string match -r -- '^(?:[^,]*,)*' $tok)
+    test -z "$head"; and echo ALL
+    __isoscope_cap_set | string match -rv '^(docker|none)$' | string replace -r '^.*,' '' | while read -l c
+        printf '%s%s\n' "$head" $c
+    end
+end
+
 # Cgroup paths for `isoscope cgroups PATH`: the directories at that path in
 # every hierarchy under /sys/fs/cgroup.
 function __isoscope_cgroup_paths
@@ -476,6 +486,7 @@ complete -c isoscope -n __isoscope_no_command -a diff -d 'Show what differs betw
 complete -c isoscope -n __isoscope_no_command -a cgroups -d 'Show the cgroup tree with limits, usage and pressure'
 complete -c isoscope -n __isoscope_no_command -a enter -d 'Run a command in the namespaces of a target'
 complete -c isoscope -n __isoscope_no_command -a run -d 'Run a command in new namespaces, with limits and a root of its own'
+complete -c isoscope -n __isoscope_no_command -a verify -d 'Check a running process against a run profile'
 
 # Global options: accepted before the command and by every command.
 complete -c isoscope -l sysroot -x -a '(__fish_complete_directories)' -d 'Read DIR/proc instead of /proc'
@@ -638,3 +649,13 @@ complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l cg
 complete -c isoscope -n '__isoscope_using run; and __isoscope_run_next destination' -F
 complete -c isoscope -n '__isoscope_using run; and __isoscope_run_next command' -x -a '(__fish_complete_command)'
 complete -c isoscope -n '__isoscope_using run; and __isoscope_run_next argument' -F
+
+# isoscope verify TARGET
+complete -c isoscope -n '__isoscope_using verify' -s p -l profile -x -a 'strict default compat' -d 'The run profile to check against'
+complete -c isoscope -n '__isoscope_using verify' -l cap-add -x -a '(__isoscope_cap_list)' -d 'Allow these capabilities too'
+complete -c isoscope -n '__isoscope_using verify' -l pass-fd -x -d 'This fd may be open too'
+complete -c isoscope -n '__isoscope_using verify' -l memory -x -d 'Its cgroup must limit memory to this or less'
+complete -c isoscope -n '__isoscope_using verify' -l pids -x -d 'Its cgroup must limit tasks to this or fewer'
+complete -c isoscope -n '__isoscope_using verify' -s J -l json -d 'Print JSON'
+complete -c isoscope -n '__isoscope_using verify; and string match -q -- "/*" (commandline -ct)' -a '(__isoscope_cgroup_paths)'
+complete -c isoscope -n '__isoscope_using verify; and not string match -q -- "-*" (commandline -ct)' -a '(__fish_complete_pids)'

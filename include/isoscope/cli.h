@@ -86,6 +86,8 @@ int cmd_cgroups (int argc, char **argv);
 extern const struct cli_opt cgroups_opts[];
 int cmd_run (int argc, char **argv);
 extern const struct cli_opt run_opts[];
+int cmd_verify (int argc, char **argv);
+extern const struct cli_opt verify_opts[];
 
 #define ISOSCOPE_VERSION "0.1.0"
 

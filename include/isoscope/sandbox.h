@@ -197,6 +197,9 @@ const char *run_profile_names (void);
    (--seccomp unconfined)"); NULL-terminated, owned by the caller (free each and the array). */
 char **run_profile_weakenings (const struct run_plan *p);
 
+/* Where setting S of P came from: FLAG when an option chose it, else "profile NAME" (owned). */
+char *run_profile_origin (const struct run_plan *p, enum run_setting s, const char *flag);
+
 struct verify_expect;
 /* The expectation a resolved plan implies for the command just before its exec: capability
    ceiling, NoNewPrivs, seccomp mode, new namespaces, masked and read-only paths, open fds
@@ -240,8 +243,17 @@ extern const size_t sandbox_nphases;
 
 const char *sandbox_role_name (enum sandbox_role r);
 
+/* What the host adds to P: a user namespace when the caller lacks CAP_SYS_ADMIN but
+   wants other namespaces, and whether the command gets a new session.  True when the
+   caller has CAP_SYS_ADMIN; *CAN_MAP when it may write any id map (CAP_SETUID, CAP_SETGID). */
+bool sandbox_resolve (struct run_plan *p, bool *can_map);
+
 /* Print the phases that apply to P, one per line. */
 void sandbox_describe (FILE *out, const struct run_plan *p);
+
+/* --explain: every step of P in execution order with its details, and where each
+   hardening setting came from and why; as text or as a JSON document. */
+int run_explain (FILE *out, struct run_plan *p, bool json, iso_error_t *err);
 
 /* How the sandbox ended. */
 struct run_result
@@ -271,8 +283,9 @@ uint64_t caps_resolve (uint64_t base, uint64_t add, uint64_t drop);
 /* "none", "ALL" or "cap_chown,cap_kill" (owned). */
 char *caps_text (uint64_t mask);
 /* Command: KEEP becomes the effective, permitted, inheritable and ambient sets and the
-   bounding set; everything else is dropped. */
-int caps_apply (uint64_t keep, iso_error_t *err);
+   bounding set; everything else is dropped.  A capability of NAMED that the process
+   lacks is an error; others of KEEP it lacks are left out (ALL means all it has). */
+int caps_apply (uint64_t keep, uint64_t named, iso_error_t *err);
 
 /* ---- seccomp (src/exec/seccomp.c, policy files in seccomp_file.c) ---- */
 
@@ -391,6 +404,8 @@ int limits_parse_size (const char *text, int64_t *out);
 int limits_parse_cpus (const char *text, struct run_limits *l);
 /* "nofile=1024:4096", "as=1G", "core=0", "cpu=unlimited".  0, or -EINVAL. */
 int limits_parse_rlimit (const char *text, struct run_rlimit *out);
+/* The --rlimit name of RESOURCE ("nofile"), or "?". */
+const char *limits_rlimit_name (int resource);
 /* The names --rlimit knows, comma separated (for messages and --help). */
 const char *limits_rlimit_names (void);
 

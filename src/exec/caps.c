@@ -75,13 +75,13 @@ caps_text (uint64_t mask)
 }
 
 int
-caps_apply (uint64_t keep, iso_error_t *err)
+caps_apply (uint64_t keep, uint64_t named, iso_error_t *err)
 {
   uint64_t all = sec_all_caps ();
   cap_t c = cap_get_proc ();
   if (!c)
     return iso_make_error (err, errno, "cannot read the capabilities");
-  /* What is kept must be there to keep: a capability isoscope lacks cannot be added. */
+  /* A capability named must be there to keep; ALL keeps those there are. */
   for (int v = 0; v < 64; v++)
     {
       cap_flag_value_t have = CAP_CLEAR;
@@ -89,6 +89,9 @@ caps_apply (uint64_t keep, iso_error_t *err)
         continue;
       if (cap_get_flag (c, v, CAP_PERMITTED, &have) < 0 || have != CAP_SET)
         {
+          keep &= ~(1ULL << v);
+          if (!(named & (1ULL << v)))
+            continue;
           cap_free (c);
           cleanup_free char *name = sec_caps_text (1ULL << v);
           return iso_make_error (err, 0, "cannot keep %s: the sandbox does not have it to give", name);

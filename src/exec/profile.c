@@ -113,9 +113,8 @@ run_profile_apply (struct run_plan *p, const char *name, iso_error_t *err)
   return 0;
 }
 
-/* Where a setting came from, for messages: "--seccomp" or "profile compat". */
-static char *
-run_origin (const struct run_plan *p, enum run_setting s, const char *flag)
+char *
+run_profile_origin (const struct run_plan *p, enum run_setting s, const char *flag)
 {
   return run_flagged (p, s) ? xasprintf ("%s", flag) : xasprintf ("profile %s", p->harden.profile);
 }
@@ -135,7 +134,7 @@ run_profile_weakenings (const struct run_plan *p)
   char **v = xcalloc (1, sizeof *v);
   size_t n = 0;
   cleanup_free char *o = NULL;
-#define ORIGIN(s, f) (free (o), o = run_origin (p, s, f))
+#define ORIGIN(s, f) (free (o), o = run_profile_origin (p, s, f))
   if (h->caps_unchanged)
     run_weak (&v, &n,
               xasprintf ("the command keeps the capabilities it would get from exec (%s)",

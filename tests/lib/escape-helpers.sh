@@ -3,6 +3,7 @@
 # with the same intent), the attack probe, and the table that sets our outcome beside bwrap's.
 # Source after tap.sh, ns-helpers.sh and run-helpers.sh; call escape_setup once $tmp exists.
 # shellcheck shell=bash
+# shellcheck disable=SC2154 # $tmp is the test's temporary directory
 
 ESC_LIB=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ESC_ROOT=''  # a busybox root filesystem with the probe as /bin/probe
@@ -13,6 +14,8 @@ escape_setup() {
   command -v cc >/dev/null || skip_all "no C compiler to build tests/lib/escape-probe.c"
   cc -static -O2 -o "$tmp/probe" "$ESC_LIB/escape-probe.c" 2>"$tmp/cc.err" ||
     skip_all "cannot build the probe statically: $(head -n1 "$tmp/cc.err")"
+  # The sandbox's users (uid 65534 too) reach the root through $tmp.
+  chmod 755 "$tmp"
   ESC_ROOT=$tmp/root
   make_busybox_rootfs "$ESC_ROOT" || skip_all "busybox (busybox-static) is needed for the sandbox's root"
   cp "$tmp/probe" "$ESC_ROOT/bin/probe" || exit 1
@@ -42,7 +45,7 @@ ESC_BWRAP=$(command -v bwrap)
 
 # row ATTACK OURS BWRAP: one line of the comparison table.
 row() {
-  ESC_ROWS+=("$1	$2	$3")
+  ESC_ROWS+=("$1	${2:--}	${3:--}")
 }
 
 # table TITLE HEADER-OURS: print the comparison table as diagnostics.

@@ -429,7 +429,10 @@ static int
 cmd_kill (int argc, char **argv)
 {
   for (int i = 0; i < argc; i++)
-    report (argv[i], kill ((pid_t)atoi (argv[i]), 0), errno);
+    {
+      long rc = kill ((pid_t)atoi (argv[i]), 0);
+      report (argv[i], rc, errno);
+    }
   return 0;
 }
 

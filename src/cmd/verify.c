@@ -258,7 +258,7 @@ cmd_verify (int argc, char **argv)
     if (e.new_ns[t] == 0)
       e.new_ns[t] = -1;
   if (plan.harden.session != RUN_SESSION_NEVER)
-    e.new_session = 1;
+    e.new_session = plan.harden.session == RUN_SESSION_ALWAYS ? 1 : 2;
   if (plan.harden.masks)
     {
       e.masked = sandbox_masked_paths;
@@ -269,6 +269,7 @@ cmd_verify (int argc, char **argv)
   e.allowed_fds = a.fds;
   e.nallowed_fds = a.nfds;
   e.check_fds = true;
+  e.check_cwd = true;
   e.memory_max = a.memory;
   e.pids_max = a.pids;
 

@@ -444,6 +444,25 @@ stat_session (int piddir, long *rc)
   return sid;
 }
 
+/* A terminal open on fd 0, 1 or 2: its path, or NULL. */
+static char *
+stdio_terminal (int piddir)
+{
+  for (int fd = 0; fd <= 2; fd++)
+    {
+      char name[16], target[256];
+      snprintf (name, sizeof name, "fd/%d", fd);
+      ssize_t n = readlinkat (piddir, name, target, sizeof target - 1);
+      if (n <= 0)
+        continue;
+      target[n] = '\0';
+      if (strncmp (target, "/dev/pts/", 9) == 0 || strncmp (target, "/dev/tty", 8) == 0
+          || strncmp (target, "/dev/console", 12) == 0)
+        return xstrdup (target);
+    }
+  return NULL;
+}
+
 static void
 check_session (struct verify_ctx *c)
 {
@@ -451,12 +470,95 @@ check_session (struct verify_ctx *c)
   pid_t sid = stat_session (c->piddir, &rc), mine = getsid (0);
   if (is_gone (rc))
     c->gone = ESRCH;
+  if (c->e->new_session == 2)
+    {
+      cleanup_free char *tty = stdio_terminal (c->piddir);
+      if (!tty)
+        {
+          add (c, true, xstrdup ("session"), xstrdup ("not mine when it has a terminal"),
+               xstrdup ("no terminal on fd 0-2"));
+          return;
+        }
+    }
   char *want = xasprintf ("not mine (%d)", (int)mine);
   if (sid < 0)
     add (c, false, xstrdup ("session"), want, errno_text (rc));
   else
     add (c, sid != mine, xstrdup ("session"), want,
          xasprintf ("%d%s", (int)sid, sid == c->pid ? " (it leads it)" : ""));
+}
+
+/* ---- working directory ---- */
+
+struct dir_id
+{
+  uint64_t mnt, ino;
+  uint32_t dev_major, dev_minor;
+};
+
+static int
+dir_id (int fd, struct dir_id *id)
+{
+  struct statx stx;
+  if (statx (fd, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &stx) < 0)
+    return -errno;
+  *id = (struct dir_id){ (stx.stx_mask & STATX_MNT_ID) ? stx.stx_mnt_id : 0, stx.stx_ino, stx.stx_dev_major,
+                         stx.stx_dev_minor };
+  return 0;
+}
+
+static bool
+dir_same (const struct dir_id *a, const struct dir_id *b)
+{
+  return a->mnt == b->mnt && a->ino == b->ino && a->dev_major == b->dev_major && a->dev_minor == b->dev_minor;
+}
+
+/* Walk up from the working directory with ".." until the process's root (inside) or the top
+   of the mount tree (outside).  The mount counts too: the same directory reached through
+   another mount (a bind of the new root seen from the host) is not the root.  1 inside, 0
+   outside, or -errno. */
+static int
+cwd_inside (int piddir)
+{
+  cleanup_close int root = openat (piddir, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int dir = openat (piddir, "cwd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  struct dir_id rid, cur, up;
+  if (root < 0 || dir < 0)
+    return -errno;
+  int r = dir_id (root, &rid);
+  if (r < 0 || (r = dir_id (dir, &cur)) < 0)
+    return r;
+  for (int depth = 0; depth < 4096; depth++)
+    {
+      if (dir_same (&cur, &rid))
+        return 1;
+      int parent = openat (dir, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (parent < 0)
+        return -errno;
+      r = dir_id (parent, &up);
+      close (dir);
+      dir = parent;
+      if (r < 0)
+        return r;
+      if (dir_same (&up, &cur))
+        return 0;
+      cur = up;
+    }
+  return -ELOOP;
+}
+
+static void
+check_cwd (struct verify_ctx *c)
+{
+  int r = cwd_inside (c->piddir);
+  if (is_gone (r))
+    c->gone = ESRCH;
+  char path[512];
+  ssize_t n = readlinkat (c->piddir, "cwd", path, sizeof path - 1);
+  path[n > 0 ? n : 0] = '\0';
+  cleanup_free char *esc = util_escape (n > 0 ? path : "?");
+  char *got = r < 0 ? errno_text (r) : xasprintf ("%s (%s)", r ? "inside" : "outside its root", esc);
+  add (c, r == 1, xstrdup ("cwd"), xstrdup ("inside its root"), got);
 }
 
 /* ---- cgroup limits ---- */
@@ -631,7 +733,12 @@ want_fds (const struct verify_expect *e)
 static bool
 want_session (const struct verify_expect *e)
 {
-  return e->new_session == 1;
+  return e->new_session >= 1;
+}
+static bool
+want_cwd (const struct verify_expect *e)
+{
+  return e->check_cwd;
 }
 static bool
 want_limits (const struct verify_expect *e)
@@ -646,7 +753,7 @@ static const struct
 } checks[] = {
   { want_caps, check_caps },       { want_nnp, check_nnp },       { want_seccomp, check_seccomp },
   { want_ns, check_ns },           { want_mounts, check_mounts }, { want_fds, check_fds },
-  { want_session, check_session }, { want_limits, check_limits },
+  { want_session, check_session }, { want_cwd, check_cwd },       { want_limits, check_limits },
 };
 
 int

@@ -254,6 +254,37 @@ setup_fds (void *arg)
     close (b);
 }
 
+/* Chroot into ARG; without chdir the working directory stays outside the new root. */
+static void
+setup_chroot_stay (void *arg)
+{
+  if (chroot (arg) < 0)
+    child_fail ("chroot");
+}
+
+static void
+setup_chroot_chdir (void *arg)
+{
+  if (chroot (arg) < 0 || chdir ("/") < 0)
+    child_fail ("chroot");
+}
+
+/* A pseudo-terminal's slave on fd 0, in the test's session (or a new one when ARG is set). */
+static void
+setup_pty (void *arg)
+{
+  if (arg && setsid () < 0)
+    child_fail ("setsid");
+  int m = posix_openpt (O_RDWR | O_NOCTTY);
+  if (m < 0 || grantpt (m) < 0 || unlockpt (m) < 0)
+    child_fail ("posix_openpt");
+  int s = open (ptsname (m), O_RDWR | O_NOCTTY);
+  if (s < 0 || dup2 (s, 0) < 0)
+    child_fail ("pty slave");
+  close (s);
+  close (m);
+}
+
 struct cg_setup
 {
   char procs[2][600]; /* cgroup.procs files to join */
@@ -491,6 +522,46 @@ test_session (void)
   child_stop (&c);
 }
 
+static void
+test_session_tty (void)
+{
+  struct verify_expect e;
+  verify_expect_init (&e);
+  e.new_session = 2;
+  struct child c;
+  if (ok (child_start (&c, NULL, NULL), "a child without a terminal, in the test's session"))
+    expect_check (&c, &e, "session", true, "only with a terminal, and it has none");
+  child_stop (&c);
+  if (ok (child_start (&c, setup_pty, NULL), "a child with a terminal on fd 0, in the test's session"))
+    expect_check (&c, &e, "session", false, "a terminal shared with the test's session");
+  child_stop (&c);
+  if (ok (child_start (&c, setup_pty, &c), "a child with a terminal on fd 0, in a session of its own"))
+    expect_check (&c, &e, "session", true, "a terminal, in a new session");
+  child_stop (&c);
+}
+
+static void
+test_cwd (void)
+{
+  char dir[] = "/tmp/isoscope-test-verify-cwd.XXXXXX";
+  if (!ok (mkdtemp (dir) != NULL, "a directory to chroot into"))
+    return;
+  struct verify_expect e;
+  verify_expect_init (&e);
+  e.check_cwd = true;
+  struct child c;
+  if (ok (child_start (&c, NULL, NULL), "a plain child"))
+    expect_check (&c, &e, "cwd", true, "the test's working directory, under /");
+  child_stop (&c);
+  if (ok (child_start (&c, setup_chroot_chdir, dir), "a child chrooted, then chdir /"))
+    expect_check (&c, &e, "cwd", true, "chroot and chdir");
+  child_stop (&c);
+  if (ok (child_start (&c, setup_chroot_stay, dir), "a child chrooted without chdir"))
+    expect_check (&c, &e, "cwd", false, "chroot, the working directory left outside");
+  child_stop (&c);
+  rmdir (dir);
+}
+
 /* A cgroup directory in hierarchy ROOT for this test, with FILE set to VALUE. */
 static bool
 make_cgroup (const char *root, const char *file, const char *value, char *dir, size_t size)
@@ -617,6 +688,8 @@ main (void)
   test_mounts ();
   test_fds ();
   test_session ();
+  test_session_tty ();
+  test_cwd ();
   test_limits ();
   test_vanished ();
   return done_testing ();

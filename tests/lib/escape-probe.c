@@ -11,7 +11,7 @@
  *        escape-probe cwd               "cwd PATH", or "cwd ERRNO" when it is outside the root
  *        escape-probe hog MIB           touch MIB MiB of memory, printing "MIB" after each one
  *        escape-probe forkbomb MAX      fork children that sleep until fork fails or MAX are made,
- *                                       then print "forked N ERRNO" and kill them
+ *                                       then print "forked N ERRNO" and kill them a second later
  *
  * Every attack uses arguments that are harmless should it get through: a control run of the
  * suite lets them reach the kernel (no seccomp, every capability) to show that the probe can
@@ -480,6 +480,8 @@ cmd_forkbomb (const char *arg)
     }
   printf ("forked %ld %s\n", n, e ? errname (e) : "none");
   fflush (stdout);
+  /* The children stay a second, for whoever watches the host meanwhile. */
+  sleep (1);
   for (long i = 0; i < n; i++)
     kill (kids[i], SIGKILL);
   for (long i = 0; i < n; i++)

@@ -64,6 +64,7 @@ row "memory hog (1 GiB, limit 64M)" "killed at $last MiB, exit $st" "no memory l
 
 # Twenty of them in a row, while the host is watched.
 host_probe_start
+# shellcheck disable=SC2016 # the loop is the sandbox shell's
 out=$(sb default --memory 64M -- /bin/sh -c 'i=0; while [ $i -lt 20 ]; do /bin/probe hog 1024 | tail -n1; i=$((i + 1)); done')
 host_probe_stop "20 memory hogs of 1 GiB in --memory 64M"
 n=$(grep -c . <<<"$out")

@@ -127,7 +127,7 @@ check_caps (struct verify_ctx *c)
       uint64_t have = *(const uint64_t *)((const char *)&c->st + sets[i].off);
       uint64_t extra = have & ~max;
       char *got = caps_text (have);
-      if (extra)
+      if (extra && extra != have)
         {
           cleanup_free char *etext = sec_caps_text (extra);
           char *more = xasprintf ("%s (beyond it: %s)", got, etext);

@@ -1,0 +1,269 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# verify.t: isoscope verify on processes whose state the test knows: the command of an isoscope run
+# sandbox under each profile (every check passes; the kernel's own files are read beside it as
+# the oracle), the same sandbox deliberately weakened (no seccomp, no no_new_privs, a capability,
+# a passed fd, a mask unmounted from outside, a cgroup limit raised from outside, a working
+# directory outside the root), a sandbox made by another tool (bubblewrap), every TARGET form,
+# JSON, and the errors with their exit codes.
+
+TESTDIR=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../lib/tap.sh disable=SC1091
+. "$TESTDIR/../lib/tap.sh"
+# shellcheck source=../lib/ns-helpers.sh disable=SC1091
+. "$TESTDIR/../lib/ns-helpers.sh"
+# shellcheck source=../lib/run-helpers.sh disable=SC1091
+. "$TESTDIR/../lib/run-helpers.sh"
+# shellcheck source=../lib/escape-helpers.sh disable=SC1091
+. "$TESTDIR/../lib/escape-helpers.sh"
+
+require_root
+trap run_cleanup EXIT
+tmp=$(new_tmpdir) || exit 1
+track_tmpdir "$tmp"
+escape_setup
+run_snapshot
+
+# start_sb PROFILE [RUN-OPTIONS...]: a sandbox as sb makes it, running sleep in the background.
+# ISO is isoscope's pid, INIT the sandbox's init, CMDP the command's (once it runs busybox).
+start_sb() {
+  local prof=$1
+  shift
+  "$ISOSCOPE" run --profile "$prof" --rootfs "$ESC_ROOT" -m -p -n -u -i --mount-proc --dev /dev "$@" \
+    -- /bin/sleep 120 </dev/null >/dev/null 2>>"$tmp/err" &
+  ISO=$!
+  track_run "$ISO"
+  INIT='' CMDP=''
+  wait_until 5 sb_ready
+}
+sb_ready() {
+  INIT=$(children_of "$ISO" | head -n1)
+  [ -n "$INIT" ] || return 1
+  CMDP=$(children_of "$INIT" | head -n1)
+  # The link shows the path inside the sandbox's root, which we cannot reach.
+  [ -n "$CMDP" ] && [[ "$(readlink "/proc/$CMDP/exe")" == */bin/busybox ]]
+}
+# stop_sb: SIGTERM to isoscope, which ends the sandbox and removes its cgroups.
+stop_sb() {
+  kill -TERM "$ISO" 2>/dev/null
+  wait_until 5 test -z "$(run_cgroups_of "$ISO")"
+  kill_tracked "$ISO"
+}
+
+# verify_json FILE ARGS...: isoscope verify --json ARGS into FILE; the exit status is verify's.
+verify_json() {
+  local f=$1
+  shift
+  "$ISOSCOPE" verify --json "$@" >"$f" 2>>"$tmp/err"
+}
+# failed FILE: the checks that failed, comma separated ("" when none).
+failed() {
+  "$NS_PYTHON" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(",".join(c["check"] for c in d["checks"] if not c["ok"]))' "$1"
+}
+# got FILE CHECK: what was found for CHECK.
+got() {
+  "$NS_PYTHON" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print("".join(c["got"] for c in d["checks"] if c["check"] == sys.argv[2]))' "$1" "$2"
+}
+
+# ---- a sandbox under each profile passes ----------------------------------------------------------
+
+for prof in default strict; do
+  start_sb $prof
+  if ! ok $? "$prof: a sandbox runs (isoscope $ISO, init $INIT, command $CMDP)"; then
+    diag "$(tail -n 3 "$tmp/err")"
+    continue
+  fi
+  verify_json "$tmp/v.json" --profile $prof "$CMDP"
+  st=$?
+  is "$st" 0 "$prof: isoscope verify --profile $prof passes on its command"
+  is "$(failed "$tmp/v.json")" "" "$prof: no check failed"
+  # The oracle: the kernel's files, read here.
+  sets=$(awk '/^Cap(Inh|Prm|Eff|Bnd|Amb):/ { print $2 }' "/proc/$CMDP/status" | sort -u)
+  is "$sets" 0000000000000000 "$prof: /proc/$CMDP/status has the five capability sets empty, as verify said"
+  is "$(awk '/^NoNewPrivs:/ { print $2 } /^Seccomp:/ { print $2 }' "/proc/$CMDP/status" | paste -sd' ')" "1 2" \
+    "$prof: /proc/$CMDP/status has NoNewPrivs 1 and Seccomp 2, as verify said"
+  for t in mnt pid net uts ipc; do
+    [ "$(ns_ino "$CMDP" $t)" != "$(ns_ino $$ $t)" ]
+    ok $? "$prof: its $t namespace is not the test's ($(got "$tmp/v.json" ns:$t))"
+  done
+  n=$("$NS_PYTHON" -c 'import json, sys; d = json.load(open(sys.argv[1])); print(d["count"], len(d["checks"]), d["failed"], d["passed"], d["pid"], d["expectation"])' "$tmp/v.json")
+  is "$n" "$(grep -c '"check"' "$tmp/v.json") $(grep -c '"check"' "$tmp/v.json") 0 True $CMDP profile $prof" \
+    "$prof: the JSON document: count, checks, failed, passed, pid, expectation"
+  if [ $prof = default ]; then
+    "$ISOSCOPE" verify "$CMDP" >"$tmp/v.txt" 2>>"$tmp/err"
+    is "$?" 0 "default is the default profile, text output"
+    is "$(grep -c '^ok ' "$tmp/v.txt")" "$(grep -c '"check"' "$tmp/v.json")" "every text line is 'ok', one per JSON check"
+    grep -q "^pid $CMDP against profile default: [0-9]* checks, 0 failed$" "$tmp/v.txt"
+    ok $? "the text ends with a summary line"
+    # Every TARGET form names the same process, or the sandbox's init for a whole group.
+    ino=$("$NS_PYTHON" -c 'import os, sys; print(os.fstat(os.pidfd_open(int(sys.argv[1]))).st_ino)' "$CMDP" 2>/dev/null)
+    if [ -n "$ino" ]; then
+      verify_json "$tmp/t.json" "$CMDP:$ino"
+      is "$?" 0 "TARGET PID:INODE ($CMDP:$ino) passes too"
+      "$ISOSCOPE" verify "$CMDP:$((ino + 1))" >/dev/null 2>>"$tmp/err"
+      is "$?" 2 "TARGET PID:INODE with another inode: not found (exit 2)"
+    fi
+    verify_json "$tmp/t.json" "/proc/$CMDP/ns/net"
+    is "$("$NS_PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["pid"])' "$tmp/t.json")" "$INIT" \
+      "TARGET a namespace file: the lowest pid in it, the sandbox's init"
+    diag "the init against the default profile fails: $(failed "$tmp/t.json")"
+  fi
+  stop_sb
+done
+
+# ---- deliberately weakened sandboxes: verify names what is missing -----------------------------
+
+# weakened DESC WANT-FAILED RUN-OPTIONS...: a default sandbox with RUN-OPTIONS fails exactly the
+# checks WANT-FAILED (a comma list) against the default profile.
+weakened() {
+  local desc=$1 want=$2
+  shift 2
+  start_sb default "$@"
+  if ! ok $? "$desc: the sandbox runs"; then
+    diag "$(tail -n 3 "$tmp/err")"
+    return
+  fi
+  verify_json "$tmp/w.json" "$CMDP"
+  local st=$? f
+  f=$(failed "$tmp/w.json")
+  is "$st" 3 "$desc: verify exits 3"
+  is "$f" "$want" "$desc: exactly $want fail"
+}
+
+weakened "--seccomp unconfined" "seccomp" --seccomp unconfined
+stop_sb
+weakened "--allow-new-privs" "nnp" --allow-new-privs
+stop_sb
+weakened "--cap-add net_raw" "caps:effective,caps:permitted,caps:inheritable,caps:ambient,caps:bounding" --cap-add net_raw
+diag "caps:effective: $(got "$tmp/w.json" caps:effective)"
+verify_json "$tmp/w2.json" --cap-add net_raw "$CMDP"
+is "$?" 0 "--cap-add net_raw: verify --cap-add net_raw passes"
+stop_sb
+weakened "--pass-fd 5" "fds" --pass-fd 5 5</etc/passwd
+grep -q '5 -> /etc/passwd' <<<"$(got "$tmp/w.json" fds)"
+ok $? "--pass-fd 5: the fd is named with what it points at ($(got "$tmp/w.json" fds))"
+verify_json "$tmp/w2.json" --pass-fd 5 "$CMDP"
+is "$?" 0 "--pass-fd 5: verify --pass-fd 5 passes"
+stop_sb
+
+# A mask taken away from outside, in the sandbox's mount namespace.
+start_sb default
+if ok $? "a sandbox whose mask is removed from outside runs"; then
+  nsenter -t "$CMDP" -m umount /proc/timer_list
+  ok $? "umount /proc/timer_list in the sandbox's mount namespace"
+  verify_json "$tmp/w.json" "$CMDP"
+  is "$?" 3 "verify exits 3"
+  is "$(failed "$tmp/w.json")" "masked:/proc/timer_list" "exactly masked:/proc/timer_list fails ($(got "$tmp/w.json" masked:/proc/timer_list))"
+fi
+stop_sb
+
+# A limit raised from outside, in the sandbox's own cgroup.
+start_sb default --memory 64M --pids 32
+if ok $? "a sandbox with --memory 64M --pids 32 runs"; then
+  verify_json "$tmp/w.json" --memory 64M --pids 32 "$CMDP"
+  is "$?" 0 "verify --memory 64M --pids 32 passes"
+  verify_json "$tmp/w.json" --memory 32M --pids 16 "$CMDP"
+  is "$(failed "$tmp/w.json")" "limit:memory,limit:pids" "verify --memory 32M --pids 16: both limits fail"
+  cg=$(run_cgroup_dir unified "$ISO")
+  [ -n "$cg" ] || cg=$(run_cgroup_dir . "$ISO")
+  verify_json "$tmp/t.json" "$cg"
+  is "$("$NS_PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["pid"])' "$tmp/t.json")" "$INIT" \
+    "TARGET a cgroup directory ($cg): its lowest pid, the sandbox's init"
+  if [ -d /sys/fs/cgroup/memory ]; then
+    f=$(run_cgroup_dir memory "$ISO")/memory.limit_in_bytes
+    p=$(run_cgroup_dir pids "$ISO")/pids.max
+  else
+    f=$(run_cgroup_dir . "$ISO")/memory.max
+    p=$(run_cgroup_dir . "$ISO")/pids.max
+  fi
+  # cgroup v1 keeps memory.limit_in_bytes at most memory.memsw.limit_in_bytes: that one first.
+  [ -e "${f%/*}/memory.memsw.limit_in_bytes" ] && echo 1073741824 >"${f%/*}/memory.memsw.limit_in_bytes"
+  echo 1073741824 >"$f" && echo max >"$p"
+  ok $? "the limits are raised from outside ($f, $p)"
+  verify_json "$tmp/w.json" --memory 64M --pids 32 "$CMDP"
+  is "$?" 3 "verify --memory 64M --pids 32 now exits 3"
+  is "$(failed "$tmp/w.json")" "limit:memory,limit:pids" "and names both limits ($(got "$tmp/w.json" limit:memory); $(got "$tmp/w.json" limit:pids))"
+fi
+stop_sb
+
+# A working directory outside the root (chroot without chdir), as a leaked fd would leave it.
+mkdir -p "$tmp/jail"
+"$NS_PYTHON" -c 'import os, sys, time
+os.chroot(sys.argv[1])
+time.sleep(60)' "$tmp/jail" &
+J=$!
+track_pid "$J"
+wait_until 5 test "$(readlink "/proc/$J/root")" = "$tmp/jail"
+verify_json "$tmp/w.json" --profile compat "$J"
+is "$?" 3 "a process chrooted without chdir: verify --profile compat exits 3"
+[[ ",$(failed "$tmp/w.json")," == *,cwd,* ]]
+ok $? "and the cwd check fails ($(got "$tmp/w.json" cwd))"
+kill_tracked "$J"
+
+# ---- a sandbox made by another tool ------------------------------------------------------------
+
+if [ -n "$ESC_BWRAP" ]; then
+  # Started without the test's fds, as a service manager would.
+  B=$("$NS_PYTHON" -c 'import subprocess, sys
+p = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, close_fds=True)
+print(p.pid)' bwrap --ro-bind "$ESC_ROOT" / --proc /proc --dev /dev --unshare-all --new-session \
+    --cap-drop ALL --die-with-parent /bin/sleep 60)
+  track_pid "$B"
+  BC=''
+  bw_ready() {
+    BC=$(children_of "$B" | tail -n1)
+    [ -n "$BC" ] && [[ "$(readlink "/proc/$BC/exe")" == */bin/busybox ]]
+  }
+  if wait_until 5 bw_ready; then
+    verify_json "$tmp/b.json" "$BC"
+    is "$?" 3 "bwrap --unshare-all --new-session --cap-drop ALL: verify --profile default exits 3"
+    f=$(failed "$tmp/b.json")
+    [[ ",$f," == *,seccomp,* && ",$f," == *,masked:/proc/timer_list,* && ",$f," != *,caps:* && ",$f," != *,nnp,* ]]
+    okdiag $? "it fails seccomp and the masks (bwrap installs no filter and masks nothing), not caps or nnp" "failed: $f"
+    is "$(awk '/^Seccomp:/ { print $2 }' "/proc/$BC/status")" 0 "the oracle: /proc/$BC/status says Seccomp 0"
+    diag "bwrap's sandbox against the default profile: $f"
+  else
+    skip "verify on a bwrap sandbox" "bwrap did not start: $(tail -n1 "$tmp/err")"
+  fi
+  kill_tracked "$B"
+fi
+
+# ---- errors ------------------------------------------------------------------------------------
+
+"$ISOSCOPE" verify >/dev/null 2>"$tmp/e"
+is "$?" 1 "no TARGET: exit 1"
+grep -q "a TARGET is needed" "$tmp/e"
+ok $? "and the message says so"
+"$ISOSCOPE" verify 2147483647 >/dev/null 2>"$tmp/e"
+is "$?" 2 "a pid that does not exist: exit 2"
+"$ISOSCOPE" verify no-such-container-$$ >/dev/null 2>"$tmp/e"
+is "$?" 2 "a container name that matches nothing: exit 2"
+grep -q "no-such-container-$$" "$tmp/e"
+ok $? "and the message names it"
+"$ISOSCOPE" verify --profile bogus $$ >/dev/null 2>"$tmp/e"
+is "$?" 1 "an unknown profile: exit 1"
+grep -q "unknown profile 'bogus'" "$tmp/e"
+ok $? "and the message names it and the known ones: $(head -n1 "$tmp/e")"
+"$ISOSCOPE" verify --memory lots $$ >/dev/null 2>"$tmp/e"
+is "$?" 1 "--memory lots: exit 1"
+"$ISOSCOPE" verify --cap-add cap_nonsense $$ >/dev/null 2>"$tmp/e"
+is "$?" 1 "--cap-add with an unknown capability: exit 1"
+"$ISOSCOPE" verify --sysroot / $$ >/dev/null 2>"$tmp/e"
+is "$?" 1 "--sysroot: exit 1 (verify reads live processes)"
+"$ISOSCOPE" verify $$ $$ >/dev/null 2>"$tmp/e"
+is "$?" 1 "two TARGETs: exit 1"
+"$ISOSCOPE" verify --help | grep -q "3 a check failed"
+ok $? "--help documents exit status 3"
+bash -c 'exit 0' &
+gone=$!
+wait "$gone"
+"$ISOSCOPE" verify "$gone" >/dev/null 2>"$tmp/e"
+is "$?" 2 "a process that has exited: exit 2"
+
+left_behind "nothing is left behind" "$tmp/root"
+done_testing

@@ -63,8 +63,17 @@ $(BUILDDIR)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(CORE_OBJS)
 
 unit: $(UNIT_BINS)
 
+# isoscope with the self-check's test hook (ISOSCOPE_TEST_DRIFT, src/exec/harden.c): only
+# tests/system/run-verify-refusal.t runs it; the installed binary never has the hook.
+HOOKS_PROG := $(BUILDDIR)/isoscope-hooks
+$(BUILDDIR)/hooks/harden.o: src/exec/harden.c $(wildcard include/isoscope/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DISOSCOPE_TEST_HOOKS -c -o $@ $<
+$(HOOKS_PROG): $(filter-out $(BUILDDIR)/src/exec/harden.o,$(OBJS)) $(BUILDDIR)/hooks/harden.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # The whole test suite through prove (TAP).  Root-only tests skip with a reason when not root.
-check: $(PROG) $(UNIT_BINS)
+check: $(PROG) $(UNIT_BINS) $(HOOKS_PROG)
 	ISOSCOPE=$(abspath $(PROG)) UNIT_DIR=$(abspath $(BUILDDIR)/tests) \
 	  prove -v --timer tests/run-unit.sh tests/cli/*.t tests/system/*.t tests/tui/*.t tests/vm/*.t
 

@@ -182,14 +182,11 @@ harden_session (struct sandbox *sb, iso_error_t *err)
   return 0;
 }
 
-static bool
-harden_fd_kept (const struct sandbox *sb, int fd)
+static int
+harden_int_cmp (const void *a, const void *b)
 {
-  const struct run_harden *h = &sb->p->harden;
-  for (size_t i = 0; i < h->npass_fds; i++)
-    if (h->pass_fds[i] == fd)
-      return true;
-  return fd == sb->from_child[1] || fd == sb->verify_sock[1];
+  int x = *(const int *)a, y = *(const int *)b;
+  return (x > y) - (x < y);
 }
 
 int
@@ -197,14 +194,22 @@ harden_fds (struct sandbox *sb, iso_error_t *err)
 {
   /* Close everything above stdio but --pass-fd and the two channels to isoscope
      (both close at exec), in runs between the kept ones. */
+  const struct run_harden *h = &sb->p->harden;
+  size_t n = 0;
+  cleanup_free int *keep = xcalloc (h->npass_fds + 2, sizeof *keep);
+  for (size_t i = 0; i < h->npass_fds; i++)
+    keep[n++] = h->pass_fds[i];
+  keep[n++] = sb->from_child[1];
+  keep[n++] = sb->verify_sock[1];
+  qsort (keep, n, sizeof *keep, harden_int_cmp);
   unsigned lo = 3;
-  for (int fd = 3; fd < 65536; fd++)
+  for (size_t i = 0; i < n; i++)
     {
-      if (!harden_fd_kept (sb, fd))
+      if (keep[i] < 3)
         continue;
-      if ((unsigned)fd > lo)
-        syscall (SYS_close_range, lo, (unsigned)fd - 1, 0U);
-      lo = (unsigned)fd + 1;
+      if ((unsigned)keep[i] > lo)
+        syscall (SYS_close_range, lo, (unsigned)keep[i] - 1, 0U);
+      lo = (unsigned)keep[i] + 1 > lo ? (unsigned)keep[i] + 1 : lo;
     }
   syscall (SYS_close_range, lo, ~0U, 0U);
   if (harden_drift (sb, "fd") && open ("/", O_RDONLY | O_DIRECTORY) < 0)

@@ -101,7 +101,15 @@ for op in '>' '>=' '<' '<=' '==' '!='; do
   for v in $vals; do
     args="$args getpriority:$v"
     # bash arithmetic (64-bit) is the oracle; below 2^63 signed and unsigned agree
-    if (( v $op 0x100000005 )); then r=EPERM; elif (((v & 0xffffffff) <= 2)); then r=ok; else r=EINVAL; fi
+    case $op in
+    '>') hit=$((v > 0x100000005)) ;;
+    '>=') hit=$((v >= 0x100000005)) ;;
+    '<') hit=$((v < 0x100000005)) ;;
+    '<=') hit=$((v <= 0x100000005)) ;;
+    '==') hit=$((v == 0x100000005)) ;;
+    *) hit=$((v != 0x100000005)) ;;
+    esac
+    if [ "$hit" = 1 ]; then r=EPERM; elif (((v & 0xffffffff) <= 2)); then r=ok; else r=EINVAL; fi
     want="$want getpriority:$v $r"
   done
   # shellcheck disable=SC2086

@@ -400,7 +400,7 @@ function __isoscope_run_scan
                 set vopt (string replace -r -- '^--([^=]*)=.*' '$1' $w)
                 set need 1
                 set vidx 2
-            case --propagation --map-user --map-group --map-users --map-groups --setgroups --monotonic --boottime --root --wd --setuid --setgid --hostname --rootfs --overlay --overlay-upper --overlay-work --tmpfs --proc --dev --chdir --unsetenv --memory --memory-swap --cpus --pids --cpuset --io-weight --rlimit --timeout --cgroup-parent --sysroot
+            case --propagation --map-user --map-group --map-users --map-groups --setgroups --monotonic --boottime --root --wd --setuid --setgid --hostname --rootfs --overlay --overlay-upper --overlay-work --tmpfs --proc --dev --chdir --unsetenv --memory --memory-swap --cpus --pids --cpuset --io-weight --rlimit --timeout --cgroup-parent --profile --cap-add --cap-drop --seccomp --session --pass-fd --apparmor --selinux --sysroot
                 set vopt (string sub -s 3 -- $w)
                 set need 1
                 set vidx 1
@@ -646,6 +646,19 @@ complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l io
 complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l rlimit -x -a 'as= core= cpu= data= fsize= locks= memlock= msgqueue= nice= nofile= nproc= rss= rtprio= rttime= sigpending= stack=' -d 'A resource limit (NAME=SOFT[:HARD])'
 complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l timeout -x -d 'Kill the sandbox after this many seconds'
 complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l cgroup-parent -x -a '(__isoscope_cgroup_paths)' -d "Make the sandbox's cgroup below this cgroup"
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l profile -x -a 'strict default compat' -d 'Hardening profile'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l cap-add -x -a '(__isoscope_cap_list)' -d 'Keep these capabilities (names or ALL)'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l cap-drop -x -a '(__isoscope_cap_list)' -d 'Drop these capabilities (names or ALL)'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l seccomp -r -F -a 'default unconfined' -d 'Seccomp policy: default, unconfined, or a policy file'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l allow-new-privs -d 'Do not set no_new_privs (a weakening)'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l session -x -a 'always tty never' -d 'A new session (setsid): always, tty or never'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l new-session -d 'A new session always'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l pass-fd -x -d 'Keep this descriptor open in the command'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l keep-env -f -a '(set -nx)' -d 'Keep these variables too (--keep-env=VAR,...), or the whole environment'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l apparmor -x -d 'Run the command under this AppArmor profile'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l selinux -x -d 'Run the command with this SELinux label'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l explain -d 'Print the resolved plan and run nothing'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -s J -l json -d 'With --explain: print the plan as JSON'
 complete -c isoscope -n '__isoscope_using run; and __isoscope_run_next destination' -F
 complete -c isoscope -n '__isoscope_using run; and __isoscope_run_next command' -x -a '(__fish_complete_command)'
 complete -c isoscope -n '__isoscope_using run; and __isoscope_run_next argument' -F

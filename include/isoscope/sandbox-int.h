@@ -36,6 +36,7 @@ struct sandbox
   pid_t child, command;
   int to_child[2], from_child[2], sigfd;
   int verify_sock[2]; /* [0] isoscope's end, [1] the command's: the check before exec */
+  const char *drift;  /* ISOSCOPE_TEST_DRIFT in a test build (harden.c), else NULL */
   sigset_t blocked, oldmask;
   bool persisted[NS_TYPE_COUNT], created[NS_TYPE_COUNT];
   uint64_t mntns_id; /* isoscope's mount namespace id (NS_GET_MNTNS_ID), 0 if unknown */

@@ -349,6 +349,9 @@ int seccomp_policy_load (const char *file, struct seccomp_policy **out, iso_erro
 const char *seccomp_policy_action_text (enum seccomp_policy_action a, int errno_ret, char *buf, size_t size);
 /* One rule as a policy-file line (owned). */
 char *seccomp_policy_rule_text (const struct seccomp_policy_rule *r);
+struct sock_fprog;
+/* POL as a classic BPF program (OUT->filter owned by the caller). */
+int seccomp_policy_compile (const struct seccomp_policy *pol, struct sock_fprog *out, iso_error_t *err);
 /* Command: load POL as a seccomp filter (for the native architecture and its 32-bit ones). */
 int seccomp_policy_install (const struct seccomp_policy *pol, iso_error_t *err);
 

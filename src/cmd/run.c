@@ -154,10 +154,13 @@ usage (FILE *out)
   fputs ("Usage:\n isoscope run [options] [--] [<command> [<argument>...]]\n\n"
          "Run a command (default: $SHELL, or /bin/sh in a new root) in new namespaces, with a root\n"
          "filesystem of its own and limits.  unshare(1)'s options, bwrap's mount options, and cgroup\n"
-         "limits.  Without privilege a user namespace is added for you.\n",
+         "limits.  Without privilege a user namespace is added for you.  By default (--profile default)\n"
+         "the command has no capabilities, no_new_privs, a seccomp filter, descriptors 0-2 only, a\n"
+         "reduced environment and Docker's masked /proc paths; each relaxation is reported.\n",
          out);
   cli_print_options (out, run_opts);
-  fputs ("\nExit status: the command's; 1 bad usage; 124 --timeout expired; 125 a setup step failed;\n"
+  fputs ("\nExit status: the command's; 1 bad usage; 124 --timeout expired; 125 a setup step failed\n"
+         "(or the check before exec found the command different from the plan);\n"
          "126 the command could not be executed; 127 the command was not found.\n"
          "For more details see isoscope-run(1).\n",
          out);

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "isoscope/sandbox-int.h"
 #include "isoscope/util.h"
+#include "isoscope/verify.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,9 +40,28 @@ harden_lsm_present (const char *name, const char *opt, iso_error_t *err)
   return 0;
 }
 
+/* The self-check's test: a build with ISOSCOPE_TEST_HOOKS (make build/isoscope-hooks, for
+   tests/system/run-verify-refusal.t only) lets ISOSCOPE_TEST_DRIFT make the command differ
+   from its plan after the phases ran: "fd" leaks a descriptor, "caps" keeps CAP_KILL,
+   "session" skips setsid.  Release builds have no such switch. */
+static bool
+harden_drift (const struct sandbox *sb, const char *what)
+{
+#ifdef ISOSCOPE_TEST_HOOKS
+  return sb->drift && strstr (sb->drift, what);
+#else
+  (void)sb;
+  (void)what;
+  return false;
+#endif
+}
+
 int
 harden_prepare (struct sandbox *sb, iso_error_t *err)
 {
+#ifdef ISOSCOPE_TEST_HOOKS
+  sb->drift = getenv ("ISOSCOPE_TEST_DRIFT");
+#endif
   struct run_harden *h = &sb->p->harden;
   int r;
   if (h->apparmor && (r = harden_lsm_present ("apparmor", "--apparmor", err)) < 0)
@@ -138,7 +158,8 @@ int
 harden_caps (struct sandbox *sb, iso_error_t *err)
 {
   const struct run_harden *h = &sb->p->harden;
-  return caps_apply (h->caps_keep, h->cap_add & ~CAPS_ALL, err);
+  uint64_t drift = harden_drift (sb, "caps") ? 1ULL << 5 : 0; /* CAP_KILL */
+  return caps_apply (h->caps_keep | drift, h->cap_add & ~CAPS_ALL, err);
 }
 
 int
@@ -153,39 +174,46 @@ harden_nnp (struct sandbox *sb, iso_error_t *err)
 int
 harden_session (struct sandbox *sb, iso_error_t *err)
 {
-  (void)sb;
+  if (harden_drift (sb, "session"))
+    return 0;
   /* A session of its own has no controlling terminal: nothing typed into it can reach ours. */
   if (setsid () < 0)
     return iso_make_error (err, errno, "setsid");
   return 0;
 }
 
-static bool
-harden_fd_kept (const struct sandbox *sb, int fd)
+static int
+harden_int_cmp (const void *a, const void *b)
 {
-  const struct run_harden *h = &sb->p->harden;
-  for (size_t i = 0; i < h->npass_fds; i++)
-    if (h->pass_fds[i] == fd)
-      return true;
-  return fd == sb->from_child[1] || fd == sb->verify_sock[1];
+  int x = *(const int *)a, y = *(const int *)b;
+  return (x > y) - (x < y);
 }
 
 int
 harden_fds (struct sandbox *sb, iso_error_t *err)
 {
-  (void)err;
   /* Close everything above stdio but --pass-fd and the two channels to isoscope
      (both close at exec), in runs between the kept ones. */
+  const struct run_harden *h = &sb->p->harden;
+  size_t n = 0;
+  cleanup_free int *keep = xcalloc (h->npass_fds + 2, sizeof *keep);
+  for (size_t i = 0; i < h->npass_fds; i++)
+    keep[n++] = h->pass_fds[i];
+  keep[n++] = sb->from_child[1];
+  keep[n++] = sb->verify_sock[1];
+  qsort (keep, n, sizeof *keep, harden_int_cmp);
   unsigned lo = 3;
-  for (int fd = 3; fd < 65536; fd++)
+  for (size_t i = 0; i < n; i++)
     {
-      if (!harden_fd_kept (sb, fd))
+      if (keep[i] < 3)
         continue;
-      if ((unsigned)fd > lo)
-        syscall (SYS_close_range, lo, (unsigned)fd - 1, 0U);
-      lo = (unsigned)fd + 1;
+      if ((unsigned)keep[i] > lo)
+        syscall (SYS_close_range, lo, (unsigned)keep[i] - 1, 0U);
+      lo = (unsigned)keep[i] + 1 > lo ? (unsigned)keep[i] + 1 : lo;
     }
   syscall (SYS_close_range, lo, ~0U, 0U);
+  if (harden_drift (sb, "fd") && open ("/", O_RDONLY | O_DIRECTORY) < 0)
+    return iso_make_error (err, errno, "test hook: cannot leak a descriptor");
   return 0;
 }
 
@@ -233,14 +261,29 @@ harden_env_reduce (const struct run_plan *p, iso_error_t *err)
 
 /* ---- the check before exec ---- */
 
-/* PID, the command as isoscope sees it, against the plan. */
+/* PID, the command as isoscope sees it, against the plan: refused on any difference. */
 static int
 harden_verify_pid (struct sandbox *sb, pid_t pid, iso_error_t *err)
 {
-  (void)sb;
-  (void)pid;
-  (void)err;
-  return 0; /* verify_process comes with the run-verify branch */
+  struct verify_expect e;
+  sandbox_expect (sb->p, &e);
+  /* isoscope's two channels are still open: they close at the exec, as any close-on-exec one. */
+  e.fds_cloexec_ok = true;
+  char path[32];
+  snprintf (path, sizeof path, "/proc/%d", (int)pid);
+  cleanup_close int piddir = open (path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (piddir < 0)
+    return iso_make_error (err, errno, "cannot open %s to check the command", path);
+  struct verify_report rep = { 0 };
+  int r = verify_process (piddir, pid, &e, &rep, err);
+  if (r == 0 && rep.failed)
+    {
+      cleanup_free char *why = verify_report_failures (&rep);
+      r = iso_make_error (err, 0, "the command differs from the plan in %zu check%s, not run: %s", rep.failed,
+                          rep.failed == 1 ? "" : "s", why);
+    }
+  verify_report_release (&rep);
+  return r;
 }
 
 int

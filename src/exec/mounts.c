@@ -590,7 +590,16 @@ mounts_proc (struct mounts_ctx *c, const char *dst, bool protect, iso_error_t *e
       /* Without a pid namespace of its own a user namespace may not make a proc:
          show the caller's instead, as bwrap does. */
       if ((e == EPERM || e == EACCES) && !c->own_pidns)
-        return mounts_bind (c, "/proc", dst, false, err);
+        {
+          int r = mounts_bind (c, "/proc", dst, false, err);
+          if (r < 0 || !protect || !c->p->harden.masks)
+            return r;
+          /* The caller's proc gets the same masks as a new one would. */
+          cleanup_close int b = mounts_openat2 (c->rootfd, dst, O_PATH | O_DIRECTORY | O_CLOEXEC,
+                                                RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+          return b < 0 ? iso_make_error (err, errno, "cannot open %s to mask it", dst)
+                       : mounts_mask_proc (c, b, dst, err);
+        }
       return iso_make_error (err, e, "cannot mount a new proc on %s%s", dst,
                              e == EPERM || e == EACCES ? " (is /proc partly hidden by other mounts, or is a seccomp "
                                                          "filter refusing mounts?)"

@@ -229,8 +229,9 @@ sandbox_expect (const struct run_plan *p, struct verify_expect *e)
   e->seccomp_mode = h->seccomp != RUN_SECCOMP_UNCONFINED ? 2 : -1;
   for (int t = 0; t < NS_TYPE_COUNT; t++)
     e->new_ns[t] = p->ns[t].want ? 1 : 0;
-  /* Without an init the command enters the new time namespace only at exec. */
-  if (p->ns[NS_TIME].want && (!p->ns[NS_PID].want || p->as_pid1))
+  /* The command enters the new time namespace only at exec (a clone with CLONE_VM, as
+     init's, keeps the old one until then). */
+  if (p->ns[NS_TIME].want)
     e->new_ns[NS_TIME] = -1;
   e->masked = h->masks && run_new_proc_at_root (p) ? run_masked_proc : NULL;
   e->readonly = h->masks && run_new_proc_at_root (p) ? run_readonly_proc : NULL;

@@ -213,14 +213,26 @@ if [ -n "$ESC_BWRAP" ]; then
 p = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                      stderr=subprocess.DEVNULL, close_fds=True)
 print(p.pid)' bwrap --ro-bind "$ESC_ROOT" / --proc /proc --dev /dev --unshare-all --new-session \
-    --cap-drop ALL --die-with-parent /bin/sleep 60)
+    --cap-drop ALL /bin/sleep 60)
   track_pid "$B"
   BC=''
+  # bwrap's own init, then the command: whichever descendant runs busybox.
   bw_ready() {
-    BC=$(children_of "$B" | tail -n1)
-    [ -n "$BC" ] && [[ "$(readlink "/proc/$BC/exe")" == */bin/busybox ]]
+    local c g
+    for c in $(children_of "$B"); do
+      for g in "$c" $(children_of "$c"); do
+        if [[ "$(readlink "/proc/$g/exe")" == */bin/busybox ]]; then
+          BC=$g
+          return 0
+        fi
+      done
+    done
+    return 1
   }
   if wait_until 5 bw_ready; then
+    # The init of its pid namespace takes the rest with it.
+    BI=$(awk '{ print $4 }' "/proc/$BC/stat")
+    track_pid "$BI"
     verify_json "$tmp/b.json" "$BC"
     is "$?" 3 "bwrap --unshare-all --new-session --cap-drop ALL: verify --profile default exits 3"
     f=$(failed "$tmp/b.json")
@@ -231,6 +243,7 @@ print(p.pid)' bwrap --ro-bind "$ESC_ROOT" / --proc /proc --dev /dev --unshare-al
   else
     skip "verify on a bwrap sandbox" "bwrap did not start: $(tail -n1 "$tmp/err")"
   fi
+  [ -n "${BI-}" ] && kill_tracked "$BI"
   kill_tracked "$B"
 fi
 

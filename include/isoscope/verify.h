@@ -49,6 +49,15 @@ struct verify_expect
   bool check_cwd;
 
   int64_t memory_max, pids_max; /* the limits of its cgroup; -1: not checked */
+
+  /* Resource limits (from /proc/PID/limits): each soft and hard limit at most these
+     (UINT64_MAX for unlimited).  Copied in, so that an expectation needs no storage. */
+  struct verify_rlimit
+  {
+    int resource; /* RLIMIT_* */
+    uint64_t soft, hard;
+  } rlimits[16];
+  size_t nrlimits;
 };
 
 /* An expectation that checks nothing (every field "not checked"). */

@@ -697,6 +697,84 @@ check_limits (struct verify_ctx *c)
     }
 }
 
+/* ---- resource limits ---- */
+
+/* The resources as /proc/PID/limits lists them: line 1 + RLIMIT_*, in the kernel's order. */
+static const char *const rlimit_names[] = {
+  "cpu",     "fsize", "data",  "stack",      "core",     "rss",  "nproc",  "nofile",
+  "memlock", "as",    "locks", "sigpending", "msgqueue", "nice", "rtprio", "rttime",
+};
+
+static char *
+rlim_text (uint64_t v)
+{
+  return v == UINT64_MAX ? xstrdup ("unlimited") : xasprintf ("%" PRIu64, v);
+}
+
+/* One value of a limits line: "unlimited" or a number. */
+static int
+rlim_parse (const char *s, uint64_t *v)
+{
+  while (*s == ' ')
+    s++;
+  if (strncmp (s, "unlimited", 9) == 0)
+    {
+      *v = UINT64_MAX;
+      return 0;
+    }
+  char *end;
+  errno = 0;
+  unsigned long long x = strtoull (s, &end, 10);
+  if (end == s || errno)
+    return -EINVAL;
+  *v = x;
+  return 0;
+}
+
+/* Soft and hard limit of RESOURCE from the text of /proc/PID/limits (columns at 26 and 47). */
+static int
+rlim_find (const char *text, int resource, uint64_t *soft, uint64_t *hard)
+{
+  const char *line = text;
+  for (int i = -1; line && i < resource; i++)
+    {
+      line = strchr (line, '\n');
+      if (line)
+        line++;
+    }
+  if (!line || strlen (line) < 48 || strncmp (line, "Max ", 4) != 0)
+    return -EINVAL;
+  if (rlim_parse (line + 26, soft) < 0 || rlim_parse (line + 47, hard) < 0)
+    return -EINVAL;
+  return 0;
+}
+
+static void
+check_rlimits (struct verify_ctx *c)
+{
+  cleanup_free char *text = NULL;
+  long rc = util_read_file_at (c->piddir, "limits", &text);
+  if (is_gone (rc))
+    c->gone = ESRCH;
+  for (size_t i = 0; i < c->e->nrlimits && i < ARRAY_SIZE (c->e->rlimits); i++)
+    {
+      const struct verify_rlimit *l = &c->e->rlimits[i];
+      if (l->resource < 0 || (size_t)l->resource >= ARRAY_SIZE (rlimit_names))
+        continue;
+      char *check = xasprintf ("rlimit:%s", rlimit_names[l->resource]);
+      cleanup_free char *ws = rlim_text (l->soft), *wh = rlim_text (l->hard);
+      char *want = xasprintf ("at most %s:%s", ws, wh);
+      uint64_t soft, hard;
+      if (rc < 0 || rlim_find (text, l->resource, &soft, &hard) < 0)
+        {
+          add (c, false, check, want, rc < 0 ? errno_text (rc) : xstrdup ("not in its limits"));
+          continue;
+        }
+      cleanup_free char *gs = rlim_text (soft), *gh = rlim_text (hard);
+      add (c, soft <= l->soft && hard <= l->hard, check, want, xasprintf ("%s:%s", gs, gh));
+    }
+}
+
 /* ---- the checks, in report order ---- */
 
 static bool
@@ -745,6 +823,11 @@ want_limits (const struct verify_expect *e)
 {
   return e->memory_max >= 0 || e->pids_max >= 0;
 }
+static bool
+want_rlimits (const struct verify_expect *e)
+{
+  return e->nrlimits > 0;
+}
 
 static const struct
 {
@@ -754,6 +837,7 @@ static const struct
   { want_caps, check_caps },       { want_nnp, check_nnp },       { want_seccomp, check_seccomp },
   { want_ns, check_ns },           { want_mounts, check_mounts }, { want_fds, check_fds },
   { want_session, check_session }, { want_cwd, check_cwd },       { want_limits, check_limits },
+  { want_rlimits, check_rlimits },
 };
 
 int

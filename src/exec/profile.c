@@ -243,4 +243,7 @@ sandbox_expect (const struct run_plan *p, struct verify_expect *e)
   e->check_cwd = true;
   e->memory_max = p->limits.memory;
   e->pids_max = p->limits.pids;
+  for (size_t i = 0; i < p->limits.nrlimits && e->nrlimits < ARRAY_SIZE (e->rlimits); i++)
+    e->rlimits[e->nrlimits++]
+        = (struct verify_rlimit){ p->limits.rlimits[i].resource, p->limits.rlimits[i].soft, p->limits.rlimits[i].hard };
 }

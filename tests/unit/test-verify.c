@@ -23,6 +23,7 @@
 #include <sys/capability.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -562,6 +563,53 @@ test_cwd (void)
   rmdir (dir);
 }
 
+static void
+setup_rlimits (void *arg)
+{
+  (void)arg;
+  struct rlimit nofile = { 64, 128 }, core = { 0, 0 };
+  if (setrlimit (RLIMIT_NOFILE, &nofile) < 0 || setrlimit (RLIMIT_CORE, &core) < 0)
+    child_fail ("setrlimit");
+}
+
+static void
+test_rlimits (void)
+{
+  struct child c;
+  if (!ok (child_start (&c, setup_rlimits, NULL), "a child with nofile 64:128 and core 0"))
+    return;
+  struct verify_expect e;
+  verify_expect_init (&e);
+  e.rlimits[0] = (struct verify_rlimit){ RLIMIT_NOFILE, 64, 128 };
+  e.rlimits[1] = (struct verify_rlimit){ RLIMIT_CORE, 0, 0 };
+  e.rlimits[2] = (struct verify_rlimit){ RLIMIT_CPU, UINT64_MAX, UINT64_MAX };
+  e.nrlimits = 3;
+  expect_check (&c, &e, "rlimit:nofile", true, "nofile 64:128 wanted");
+  expect_check (&c, &e, "rlimit:core", true, "core 0 wanted");
+  expect_check (&c, &e, "rlimit:cpu", true, "cpu unlimited allowed");
+  e.rlimits[0].hard = 100;
+  expect_check (&c, &e, "rlimit:nofile", false, "nofile hard limit 100 wanted, 128 set");
+  e.rlimits[0].soft = 32;
+  e.rlimits[0].hard = 128;
+  expect_check (&c, &e, "rlimit:nofile", false, "nofile soft limit 32 wanted, 64 set");
+  e.rlimits[2] = (struct verify_rlimit){ RLIMIT_CPU, 10, 10 };
+  expect_check (&c, &e, "rlimit:cpu", false, "cpu 10 wanted, unlimited set");
+  /* The oracle for the parser: getrlimit of this process against its own /proc/self/limits. */
+  struct rlimit stack;
+  getrlimit (RLIMIT_STACK, &stack);
+  struct child self = { .pid = getpid (), .piddir = open ("/proc/self", O_RDONLY | O_DIRECTORY | O_CLOEXEC) };
+  e.nrlimits = 1;
+  e.rlimits[0] = (struct verify_rlimit){ RLIMIT_STACK, stack.rlim_cur, stack.rlim_max };
+  expect_check (&self, &e, "rlimit:stack", true, "the test's own stack limit, as getrlimit says");
+  if (stack.rlim_cur > 0 && stack.rlim_cur != RLIM_INFINITY)
+    {
+      e.rlimits[0].soft = stack.rlim_cur - 1;
+      expect_check (&self, &e, "rlimit:stack", false, "one byte less than getrlimit says");
+    }
+  close (self.piddir);
+  child_stop (&c);
+}
+
 /* A cgroup directory in hierarchy ROOT for this test, with FILE set to VALUE. */
 static bool
 make_cgroup (const char *root, const char *file, const char *value, char *dir, size_t size)
@@ -690,6 +738,7 @@ main (void)
   test_session ();
   test_session_tty ();
   test_cwd ();
+  test_rlimits ();
   test_limits ();
   test_vanished ();
   return done_testing ();

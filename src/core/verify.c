@@ -83,6 +83,16 @@ add (struct verify_ctx *c, bool ok, char *check, char *want, char *got)
     r->failed++;
 }
 
+/* Read NAME of the process's /proc directory; a process gone meanwhile is noted. */
+static long
+read_proc (struct verify_ctx *c, const char *name, char **text)
+{
+  long rc = util_read_file_at (c->piddir, name, text);
+  if (is_gone (rc))
+    c->gone = ESRCH;
+  return rc;
+}
+
 static char *
 errno_text (long e)
 {
@@ -642,9 +652,7 @@ static void
 check_limits (struct verify_ctx *c)
 {
   cleanup_free char *text = NULL;
-  long rc = util_read_file_at (c->piddir, "cgroup", &text);
-  if (is_gone (rc))
-    c->gone = ESRCH;
+  long rc = read_proc (c, "cgroup", &text);
   enum cg_mode mode = cg_detect_mode (NULL);
   const char *v2root = mode == CG_MODE_HYBRID ? "/sys/fs/cgroup/unified" : "/sys/fs/cgroup";
   for (size_t k = 0; k < ARRAY_SIZE (limit_kinds); k++)
@@ -753,9 +761,7 @@ static void
 check_rlimits (struct verify_ctx *c)
 {
   cleanup_free char *text = NULL;
-  long rc = util_read_file_at (c->piddir, "limits", &text);
-  if (is_gone (rc))
-    c->gone = ESRCH;
+  long rc = read_proc (c, "limits", &text);
   for (size_t i = 0; i < c->e->nrlimits && i < ARRAY_SIZE (c->e->rlimits); i++)
     {
       const struct verify_rlimit *l = &c->e->rlimits[i];

@@ -93,6 +93,12 @@ for prof in default strict; do
   n=$("$NS_PYTHON" -c 'import json, sys; d = json.load(open(sys.argv[1])); print(d["count"], len(d["checks"]), d["failed"], d["passed"], d["pid"], d["expectation"])' "$tmp/v.json")
   is "$n" "$(grep -c '"check"' "$tmp/v.json") $(grep -c '"check"' "$tmp/v.json") 0 True $CMDP profile $prof" \
     "$prof: the JSON document: count, checks, failed, passed, pid, expectation"
+  if [ $prof = strict ]; then
+    is "$(got "$tmp/v.json" rlimit:nofile) $(got "$tmp/v.json" rlimit:core)" "1024:1024 0:0" \
+      "strict: verify read nofile 1024 and core 0"
+    is "$(awk '/^Max open files/ { print $4 ":" $5 } /^Max core file size/ { print $5 ":" $6 }' "/proc/$CMDP/limits" | sort | paste -sd' ')" \
+      "0:0 1024:1024" "strict: /proc/$CMDP/limits says the same"
+  fi
   if [ $prof = default ]; then
     "$ISOSCOPE" verify "$CMDP" >"$tmp/v.txt" 2>>"$tmp/err"
     is "$?" 0 "default is the default profile, text output"
@@ -148,6 +154,16 @@ grep -q '5 -> /etc/passwd' <<<"$(got "$tmp/w.json" fds)"
 ok $? "--pass-fd 5: the fd is named with what it points at ($(got "$tmp/w.json" fds))"
 verify_json "$tmp/w2.json" --pass-fd 5 "$CMDP"
 is "$?" 0 "--pass-fd 5: verify --pass-fd 5 passes"
+stop_sb
+
+# strict with a larger nofile limit than the profile's.
+start_sb strict --rlimit nofile=4096
+if ok $? "a strict sandbox with --rlimit nofile=4096 runs"; then
+  verify_json "$tmp/w.json" --profile strict "$CMDP"
+  is "$(failed "$tmp/w.json")" "rlimit:nofile" "verify --profile strict: exactly rlimit:nofile fails ($(got "$tmp/w.json" rlimit:nofile))"
+  verify_json "$tmp/w.json" --profile strict --rlimit nofile=4096 "$CMDP"
+  is "$?" 0 "verify --profile strict --rlimit nofile=4096 passes"
+fi
 stop_sb
 
 # A mask taken away from outside, in the sandbox's mount namespace.

@@ -263,6 +263,39 @@ print(p.pid)' bwrap --ro-bind "$ESC_ROOT" / --proc /proc --dev /dev --unshare-al
   kill_tracked "$B"
 fi
 
+# ---- a sandbox built from util-linux and the test's seccomp helper -------------------------------
+
+if cc -O2 -o "$tmp/seccomp-helper" "$TESTDIR/../lib/seccomp-helper.c" 2>>"$tmp/err" && command -v setpriv >/dev/null; then
+  U=$("$NS_PYTHON" -c 'import subprocess, sys
+p = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, close_fds=True, start_new_session=True)
+print(p.pid)' unshare -m -p -n -u -i -f --mount-proc setpriv --bounding-set=-all --inh-caps=-all --ambient-caps=-all \
+    -- "$tmp/seccomp-helper" 1 sleep 60)
+  track_pid "$U"
+  UC=''
+  ul_ready() {
+    UC=$(children_of "$U" | head -n1)
+    [ -n "$UC" ] && [ "$(cat "/proc/$UC/comm" 2>/dev/null)" = sleep ]
+  }
+  if wait_until 5 ul_ready; then
+    track_pid "$UC"
+    verify_json "$tmp/u.json" "$UC"
+    is "$?" 3 "unshare + setpriv + a seccomp filter: verify --profile default exits 3"
+    f=$(failed "$tmp/u.json")
+    others=$(tr ',' '\n' <<<"$f" | grep -vE '^(masked|readonly):')
+    [ -n "$f" ] && [ -z "$others" ]
+    okdiag $? "only masks and read-only paths fail (unshare's new proc has none): $f" "others: $others"
+    is "$(awk '/^(CapEff|CapBnd|NoNewPrivs|Seccomp):/ { print $2 }' "/proc/$UC/status" | paste -sd' ')" \
+      "0000000000000000 0000000000000000 1 2" "the oracle: /proc/$UC/status has no capabilities, NoNewPrivs 1, Seccomp 2"
+    kill_tracked "$UC"
+  else
+    skip "verify on an unshare + setpriv sandbox" "it did not start"
+  fi
+  kill_tracked "$U"
+else
+  skip "verify on an unshare + setpriv sandbox" "no cc or setpriv"
+fi
+
 # ---- errors ------------------------------------------------------------------------------------
 
 "$ISOSCOPE" verify >/dev/null 2>"$tmp/e"

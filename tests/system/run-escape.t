@@ -166,6 +166,18 @@ for prof in default strict; do
   [ $prof = default ] && row "fds open inside (caller had 3,5,9)" "${out:-none}" "$(oneline "$(bw -- /bin/probe fds 3</etc 5</etc/passwd 9>/dev/null)")"
 done
 
+# Nor does the sandbox's init keep them: a command holding capabilities (here all of them, with
+# the default profile's filter) would reach them as /proc/1/fd/N.
+out=$(sb default --cap-add ALL -- /bin/probe read /proc/1/fd/7/shadow 7</etc)
+r=$(field /proc/1/fd/7/shadow "$out")
+if [ "$r" = ok ]; then
+  todo_ok 1 "the sandbox's init holds no fd of the caller (/proc/1/fd/7/shadow: $r)" \
+    "run's init keeps the caller's fds: the command reads the host's /etc/shadow through it when it has capabilities"
+else
+  ok 0 "the sandbox's init holds no fd of the caller (/proc/1/fd/7/shadow: $r)"
+fi
+row "read /proc/1/fd/7/shadow (init's fd 7 on /etc, --cap-add ALL)" "$r" "$(field /proc/1/fd/7/shadow "$(bw -- /bin/probe read /proc/1/fd/7/shadow 7</etc)")"
+
 out=$(sb default --pass-fd 5 -- /bin/probe fds 3</etc 5</etc/passwd)
 is "$(oneline "$out" | cut -d' ' -f1-2)" "5 ->" "control: --pass-fd 5 lets fd 5 (and only it) through"
 

@@ -60,10 +60,8 @@ struct verify_ctx
   pid_t pid;
   const struct verify_expect *e;
   struct verify_report *r;
-  struct iso_proc st;  /* what /proc/PID/status said */
-  char *mountinfo;     /* read once, for the masked and read-only checks (owned) */
-  int mountinfo_errno; /* why it could not be read */
-  int gone;            /* the process vanished during the checks (errno) */
+  struct iso_proc st; /* what /proc/PID/status said */
+  int gone;           /* the process vanished during the checks (errno) */
 };
 
 static bool
@@ -102,7 +100,7 @@ errno_text (long e)
 /* ---- capabilities, no_new_privs, seccomp ---- */
 
 static char *
-caps_text (uint64_t set)
+set_text (uint64_t set)
 {
   char *t = sec_caps_text (set);
   if (*t)
@@ -136,7 +134,7 @@ check_caps (struct verify_ctx *c)
         }
       uint64_t have = *(const uint64_t *)((const char *)&c->st + sets[i].off);
       uint64_t extra = have & ~max;
-      char *got = caps_text (have);
+      char *got = set_text (have);
       if (extra && extra != have)
         {
           cleanup_free char *etext = sec_caps_text (extra);
@@ -310,8 +308,9 @@ path_exists (int piddir, const char *path)
   return fstatat (root, path + 1, &st, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
 }
 
+/* TB: the process's mount table, or NULL when it could not be read (ERRNO_TB says why). */
 static void
-check_paths (struct verify_ctx *c, const char *const *paths, bool masked, struct libmnt_table *tb)
+check_paths (struct verify_ctx *c, const char *const *paths, bool masked, struct libmnt_table *tb, long errno_tb)
 {
   const char *kind = masked ? "masked" : "readonly";
   for (size_t i = 0; paths && paths[i]; i++)
@@ -321,7 +320,7 @@ check_paths (struct verify_ctx *c, const char *const *paths, bool masked, struct
       char *want = xstrdup (masked ? "masked or absent" : "read-only or absent");
       if (!tb)
         {
-          add (c, false, check, want, errno_text (c->mountinfo_errno));
+          add (c, false, check, want, errno_text (errno_tb));
           continue;
         }
       int ex = path_exists (c->piddir, p);
@@ -349,22 +348,24 @@ check_paths (struct verify_ctx *c, const char *const *paths, bool masked, struct
 static void
 check_mounts (struct verify_ctx *c)
 {
+  cleanup_free char *text = NULL;
+  long rc = read_proc (c, "mountinfo", &text);
   struct libmnt_table *tb = NULL;
-  if (c->mountinfo)
+  if (rc >= 0)
     {
-      FILE *f = fmemopen (c->mountinfo, strlen (c->mountinfo), "r");
+      FILE *f = fmemopen (text, strlen (text), "r");
       tb = f ? mnt_new_table () : NULL;
-      if (tb && mnt_table_parse_stream (tb, f, "mountinfo") < 0)
+      if (!tb || mnt_table_parse_stream (tb, f, "mountinfo") < 0)
         {
           mnt_unref_table (tb);
           tb = NULL;
-          c->mountinfo_errno = EINVAL;
+          rc = -EINVAL;
         }
       if (f)
         fclose (f);
     }
-  check_paths (c, c->e->masked, true, tb);
-  check_paths (c, c->e->readonly, false, tb);
+  check_paths (c, c->e->masked, true, tb, rc);
+  check_paths (c, c->e->readonly, false, tb, rc);
   mnt_unref_table (tb);
 }
 
@@ -862,24 +863,14 @@ verify_process (int piddir, pid_t pid, const struct verify_expect *e, struct ver
   if (proc_parse_status (status, &c.st) < 0)
     return iso_make_error (err, EINVAL, "pid %d: its status file does not parse", (int)pid);
   free (c.st.nspid);
-  if (want_mounts (e))
-    {
-      long m = util_read_file_at (piddir, "mountinfo", &c.mountinfo);
-      if (m < 0)
-        {
-          c.mountinfo = NULL;
-          c.mountinfo_errno = (int)-m;
-          if (is_gone (m))
-            c.gone = ESRCH;
-        }
-    }
   for (size_t i = 0; i < ARRAY_SIZE (checks); i++)
     if (checks[i].wanted (e))
       checks[i].run (&c);
-  free (c.mountinfo);
-  /* A process that exited half way leaves results that describe nobody. */
-  char buf[64];
-  if (c.gone || util_read_buf_at (piddir, "stat", buf, sizeof buf) < 0)
+  /* A process that exited half way (a zombie now, or reaped) leaves results that describe nobody. */
+  char buf[1024];
+  struct proc_stat ps;
+  if (c.gone || util_read_buf_at (piddir, "stat", buf, sizeof buf) < 0 || proc_parse_stat (buf, &ps) < 0
+      || ps.state == 'Z' || ps.state == 'X')
     {
       verify_report_release (r);
       return iso_make_error (err, ESRCH, "pid %d exited while it was checked", (int)pid);

@@ -722,6 +722,26 @@ test_vanished (void)
   is_int (r.n, 0, "and leaves no results");
   iso_error_release (&err);
   close (c.piddir);
+
+  /* A zombie: exited, not yet reaped; its /proc directory is still there. */
+  fflush (NULL);
+  pid_t z = fork ();
+  if (z == 0)
+    _exit (0);
+  char path[32], stat[256] = "";
+  snprintf (path, sizeof path, "/proc/%d", (int)z);
+  int zdir = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  for (int i = 0; i < 200 && !strstr (stat, ") Z "); i++)
+    {
+      usleep (10000);
+      util_read_buf_at (zdir, "stat", stat, sizeof stat);
+    }
+  ok (strstr (stat, ") Z ") != NULL, "a zombie child");
+  rc = verify_process (zdir, z, &e, &r, &err);
+  ok (rc < 0 && err, "a zombie: verify_process fails (%s)", err ? err->msg : "no error");
+  iso_error_release (&err);
+  close (zdir);
+  waitpid (z, NULL, 0);
 }
 
 int

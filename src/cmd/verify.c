@@ -261,7 +261,7 @@ cmd_verify (int argc, char **argv)
   sandbox_expect (&plan, &e);
   cleanup_free char *source = xasprintf ("profile %s", a.profile);
   e.source = source;
-  e.caps_max |= a.cap_add & ~CAPS_ALL;
+  e.caps_max |= caps_resolve (0, a.cap_add, 0);
   /* What the profile leaves to options is not checked: a namespace it does not make, the
      session of a profile that makes one only on a terminal.  Its masks are Docker's whole
      list, /sys too, wherever the process has a /proc or a /sys. */

@@ -123,9 +123,10 @@ check_caps (struct verify_ctx *c)
   };
   uint64_t max = c->e->caps_max;
   cleanup_free char *maxtext = sec_caps_text (max);
+  uint64_t all = sec_all_caps ();
   for (size_t i = 0; i < ARRAY_SIZE (sets); i++)
     {
-      char *want = max ? xasprintf ("at most %s", maxtext) : xstrdup ("none");
+      char *want = (max & all) == all ? xstrdup ("any") : max ? xasprintf ("at most %s", maxtext) : xstrdup ("none");
       char *check = xasprintf ("caps:%s", sets[i].name);
       if (!c->st.caps_known)
         {

@@ -148,6 +148,8 @@ weakened "--cap-add net_raw" "caps:effective,caps:permitted,caps:inheritable,cap
 diag "caps:effective: $(got "$tmp/w.json" caps:effective)"
 verify_json "$tmp/w2.json" --cap-add net_raw "$CMDP"
 is "$?" 0 "--cap-add net_raw: verify --cap-add net_raw passes"
+verify_json "$tmp/w2.json" --cap-add ALL "$CMDP"
+is "$?" 0 "--cap-add net_raw: verify --cap-add ALL passes ($(got "$tmp/w2.json" caps:effective))"
 stop_sb
 weakened "--pass-fd 5" "fds" --pass-fd 5 5</etc/passwd
 grep -q '5 -> /etc/passwd' <<<"$(got "$tmp/w.json" fds)"

@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # run-escape.t: attacks on an isoscope run sandbox from inside, under the default and the strict
 # profile: host processes, the network, /etc/shadow by any path, capabilities and no_new_privs, a
-# setuid-root program, Docker's masked and read-only /proc paths, fds leaked into the command, and
-# --wd /proc/self/fd/N (CVE-2024-21626).  Each attack has a control run where the same probe
-# succeeds (a weaker sandbox, or none), so that a pass means the sandbox stopped it.  What
-# bubblewrap does with the same intent is recorded beside ours in a table at the end (never
-# asserted).  The system-call attacks are in run-escape-seccomp.t, the limits in run-escape-limits.t.
+# setuid-root program, Docker's masked and read-only /proc paths, fds leaked into the command or
+# kept by the sandbox's init, and --wd /proc/self/fd/N (CVE-2024-21626).  Each attack has a control
+# run where the same probe succeeds (a weaker sandbox, or none), so that a pass means the sandbox
+# stopped it.  What bubblewrap does with the same intent is recorded beside ours in a table at the
+# end (never asserted).  The system-call attacks are in run-escape-seccomp.t, the limits in
+# run-escape-limits.t; isoscope verify catching a deliberately weakened sandbox is in verify.t.
 
 TESTDIR=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=../lib/tap.sh disable=SC1091

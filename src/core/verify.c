@@ -534,7 +534,7 @@ cwd_inside (int piddir)
 {
   cleanup_close int root = openat (piddir, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
   cleanup_close int dir = openat (piddir, "cwd", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  struct dir_id rid, cur, up;
+  struct dir_id rid = { 0 }, cur = { 0 }, up = { 0 };
   if (root < 0 || dir < 0)
     return -errno;
   int r = dir_id (root, &rid);

@@ -340,6 +340,12 @@ check_paths (struct verify_ctx *c, const char *const *paths, bool masked, struct
       bool ro = fs_is_ro (fs);
       bool mask = type && sec_mount_is_mask (target, type, mnt_fs_get_root (fs), ro);
       bool ok = masked ? mask : (ro || mask);
+      if (!ok && ex < 0)
+        {
+          /* Whether the path is there at all could not be told (an unprivileged viewer). */
+          add (c, false, check, want, errno_text (ex));
+          continue;
+        }
       const char *how = mask ? "masked" : masked ? "visible" : ro ? "read-only" : "writable";
       add (c, ok, check, want,
            xasprintf ("%s (%s on %s%s)", how, type ? type : "?", target, ro && !mask ? ", ro" : ""));

@@ -298,6 +298,14 @@ else
   skip "verify on an unshare + setpriv sandbox" "no cc or setpriv"
 fi
 
+# ---- an unprivileged viewer -------------------------------------------------------------------
+
+# What uid 65534 may not read about a root process is reported as unknown, and fails.
+setpriv --reuid 65534 --regid 65534 --clear-groups "$ISOSCOPE" verify --json $$ >"$tmp/np.json" 2>>"$tmp/err"
+is "$?" 3 "uid 65534 verifying the (root) test: exit 3"
+is "$(got "$tmp/np.json" fds) / $(got "$tmp/np.json" cwd)" "unknown (Permission denied) / unknown (Permission denied)" \
+  "what it may not read (fds, cwd) is unknown and fails, never a pass"
+
 # ---- errors ------------------------------------------------------------------------------------
 
 "$ISOSCOPE" verify >/dev/null 2>"$tmp/e"

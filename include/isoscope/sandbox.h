@@ -248,9 +248,6 @@ const char *sandbox_role_name (enum sandbox_role r);
    caller has CAP_SYS_ADMIN; *CAN_MAP when it may write any id map (CAP_SETUID, CAP_SETGID). */
 bool sandbox_resolve (struct run_plan *p, bool *can_map);
 
-/* Print the phases that apply to P, one per line. */
-void sandbox_describe (FILE *out, const struct run_plan *p);
-
 /* --explain: every step of P in execution order with its details, and where each
    hardening setting came from and why; as text or as a JSON document. */
 int run_explain (FILE *out, struct run_plan *p, bool json, iso_error_t *err);

@@ -17,6 +17,15 @@ golden=$here/golden
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# against NAME EXT WHAT: $tmp/NAME.EXT is golden/run-explain-NAME.EXT (the first lines of the diff if not).
+against() {
+  local g=run-explain-$1.$2
+  diff -u "$golden/$g" "$tmp/$1.$2" >"$tmp/diff"
+  ok $? "$1: the $3 matches golden/$g"
+  [ -s "$tmp/diff" ] && sed 's/^/# /' "$tmp/diff" | head -40
+  return 0
+}
+
 # case NAME OPTIONS...: the text and JSON plans of `isoscope run OPTIONS` against the goldens.
 case_of() {
   local name=$1 st
@@ -26,21 +35,11 @@ case_of() {
   is "$st" 0 "$name: --explain exits 0"
   [ ! -s "$tmp/$name.err" ]
   ok $? "$name: --explain says nothing on stderr (weakenings are in the plan)"
-  if diff -u "$golden/run-explain-$name.txt" "$tmp/$name.txt" >"$tmp/diff"; then
-    ok 0 "$name: the text matches golden/run-explain-$name.txt"
-  else
-    ok 1 "$name: the text matches golden/run-explain-$name.txt"
-    sed 's/^/# /' "$tmp/diff" | head -40
-  fi
+  against "$name" txt text
   "$ISOSCOPE" run --explain --json "$@" </dev/null >"$tmp/$name.json" 2>/dev/null
   python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$tmp/$name.json" 2>"$tmp/json.err"
   ok $? "$name: the JSON parses"
-  if diff -u "$golden/run-explain-$name.json" "$tmp/$name.json" >"$tmp/diff"; then
-    ok 0 "$name: the JSON matches golden/run-explain-$name.json"
-  else
-    ok 1 "$name: the JSON matches golden/run-explain-$name.json"
-    sed 's/^/# /' "$tmp/diff" | head -40
-  fi
+  against "$name" json JSON
   # The JSON says what the text says: every step in the same order, every weakening.
   python3 - "$tmp/$name.json" "$tmp/$name.txt" <<'PY' >"$tmp/same"
 import json, re, sys

@@ -39,12 +39,14 @@ run_explain_add (cJSON *details, char *line)
   free (line);
 }
 
+/* The paths of LIST below /proc (a new proc is all the masks reach), space separated. */
 static char *
 run_explain_list (const char *const *list)
 {
   struct strbuf b = { 0 };
   for (const char *const *l = list; *l; l++)
-    strbuf_printf (&b, "%s%s", b.len ? " " : "", *l);
+    if (strncmp (*l, "/proc/", 6) == 0)
+      strbuf_printf (&b, "%s%s", b.len ? " " : "", *l);
   return b.s ? strbuf_steal (&b) : xstrdup ("");
 }
 
@@ -69,7 +71,7 @@ run_explain_proc (cJSON *d, const struct run_plan *p, const char *dst, bool prot
       cleanup_free char *ro = run_explain_list (sandbox_readonly_paths);
       cleanup_free char *mk = run_explain_list (sandbox_masked_paths);
       run_explain_add (d, xasprintf ("  read-only where present: %s", ro));
-      run_explain_add (d, xasprintf ("  masked where present (/proc ones): %s", mk));
+      run_explain_add (d, xasprintf ("  masked where present: %s", mk));
     }
   else
     run_explain_add (d, xstrdup ("  read-only: /proc/sys /proc/sysrq-trigger /proc/irq /proc/bus"));
@@ -128,7 +130,11 @@ run_explain_seccomp (cJSON *d, const struct run_plan *p)
   char buf[64];
   run_explain_add (d, xasprintf ("policy %s: %zu rules; calls no rule matches: %s", pol->source, pol->nrules,
                                  seccomp_policy_action_text (pol->def_action, pol->def_errno, buf, sizeof buf)));
-  run_explain_add (d, xstrdup ("filtered for the native architecture and its 32-bit ones"));
+#if defined(__x86_64__)
+  run_explain_add (d, xstrdup ("the same rules for i386 calls; x32 calls and other architectures: errno:EPERM"));
+#else
+  run_explain_add (d, xstrdup ("calls of other architectures: errno:EPERM"));
+#endif
   for (size_t i = 0; i < pol->nrules; i++)
     run_explain_add (d, seccomp_policy_rule_text (&pol->rules[i]));
   seccomp_policy_free (def);
@@ -262,6 +268,9 @@ run_explain_details (cJSON *d, const char *name, const struct run_plan *p, bool 
     {
       cleanup_free char *f = run_explain_clone_flags (p, false);
       run_explain_add (d, xasprintf ("clone3 flags: %s", f));
+      run_explain_add (d, xstrdup (limits_want_cgroup (&p->limits)
+                                       ? "into the sandbox's v2 cgroup (CLONE_INTO_CGROUP) where there is one"
+                                       : "no limits: the child stays in isoscope's cgroups"));
     }
   else if (strcmp (name, "await") == 0 && p->kill_signal)
     run_explain_add (d, xasprintf ("PR_SET_PDEATHSIG: SIG%s", sigabbrev_np (p->kill_signal)));
@@ -337,7 +346,13 @@ run_explain_details (cJSON *d, const char *name, const struct run_plan *p, bool 
     {
       struct strbuf b = { 0 };
       for (char **a = p->argv; a && *a; a++)
-        strbuf_printf (&b, "%s%s", b.len ? " " : "", *a);
+        {
+          /* quoted as a shell would need it, so that the words can be told apart */
+          bool plain = **a
+                       && strspn (*a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-=:,+@%")
+                              == strlen (*a);
+          strbuf_printf (&b, plain ? "%s%s" : "%s'%s'", b.len ? " " : "", *a);
+        }
       run_explain_add (d, b.s ? xasprintf ("execvp %s", b.s) : xstrdup ("execvp $SHELL, or /bin/sh in a new root"));
       free (b.s);
     }

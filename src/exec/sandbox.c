@@ -764,15 +764,18 @@ const struct sandbox_phase sandbox_phases[] = {
     harden_want_nnp, harden_nnp, false },
   { "session", SANDBOX_COMMAND, "setsid: a session of its own, without the caller's terminal (TIOCSTI)",
     harden_want_session, harden_session, false },
-  { "seccomp", SANDBOX_COMMAND, "install the seccomp filter", harden_want_seccomp_late, harden_seccomp, false },
-  { "fds", SANDBOX_COMMAND, "close every descriptor but 0-2 and --pass-fd", NULL, harden_fds, false },
+  { "fds", SANDBOX_COMMAND,
+    "close every descriptor but 0-2 and --pass-fd (isoscope's two channels close at exec); restore the signal mask",
+    NULL, harden_fds, false },
+  { "seccomp", SANDBOX_COMMAND, "install the seccomp filter (isoscope then calls only send, recv, execve, exit_group)",
+    harden_want_seccomp_late, harden_seccomp, false },
   { "verify", SANDBOX_COMMAND, "ask isoscope to check this process against the plan; wait for its answer", NULL,
     harden_verify_ask, false },
-  { "exec", SANDBOX_COMMAND, "execute the command (isoscope's channels close on exec)", NULL, command_exec, false },
   { "check", SANDBOX_PARENT,
     "read the command back from /proc (caps, no_new_privs, seccomp, namespaces, masks, fds, session, cgroup); "
     "kill it on any difference",
     NULL, harden_verify, false },
+  { "exec", SANDBOX_COMMAND, "execute the command (isoscope's channels close on exec)", NULL, command_exec, false },
   { "supervise", SANDBOX_PARENT, "forward signals, enforce --timeout, collect the command's status", NULL,
     phase_supervise, false },
   { "cleanup", SANDBOX_PARENT,
@@ -785,19 +788,6 @@ const char *
 sandbox_role_name (enum sandbox_role r)
 {
   return r == SANDBOX_PARENT ? "isoscope" : r == SANDBOX_CHILD ? "child" : "command";
-}
-
-void
-sandbox_describe (FILE *out, const struct run_plan *p)
-{
-  int k = 0;
-  for (size_t i = 0; i < sandbox_nphases; i++)
-    {
-      const struct sandbox_phase *ph = &sandbox_phases[i];
-      if (ph->applies && !ph->applies (p))
-        continue;
-      fprintf (out, "%2d. %-11s %-8s %s\n", ++k, ph->name, sandbox_role_name (ph->role), ph->what);
-    }
 }
 
 /* In the child or the command: report the failure of the running phase and exit. */

@@ -9,6 +9,7 @@
  *        escape-probe connect PORT      a TCP connection to 127.0.0.1:PORT: "connect ok" or "connect ERRNO"
  *        escape-probe whoami            "uid=U euid=E capeff=HEX"
  *        escape-probe cwd               "cwd PATH", or "cwd ERRNO" when it is outside the root
+ *        escape-probe pause             wait for a signal, forever (a process that needs no fork to stay)
  *        escape-probe hog MIB           touch MIB MiB of memory, printing "MIB" after each one
  *        escape-probe forkbomb MAX      fork children that sleep until fork fails or MAX are made,
  *                                       then print "forked N ERRNO" and kill them a second later
@@ -496,7 +497,7 @@ main (int argc, char **argv)
   if (argc < 2)
     {
       fprintf (stderr, "usage: escape-probe syscalls|fds|read PATH...|openw PATH...|kill PID...|connect PORT|whoami|"
-                       "cwd|hog MIB|forkbomb MAX\n");
+                       "cwd|pause|hog MIB|forkbomb MAX\n");
       return 2;
     }
   const char *cmd = argv[1];
@@ -516,6 +517,9 @@ main (int argc, char **argv)
     return cmd_whoami ();
   if (strcmp (cmd, "cwd") == 0)
     return cmd_cwd ();
+  if (strcmp (cmd, "pause") == 0)
+    for (;;)
+      pause ();
   if (strcmp (cmd, "hog") == 0 && argc == 3)
     return cmd_hog (argv[2]);
   if (strcmp (cmd, "forkbomb") == 0 && argc == 3)

@@ -124,7 +124,7 @@ is $? 1 "a policy that blocks what isoscope needs after installing it: exit 1"
 grep -q "deny-all.policy blocks sendto, which isoscope makes after the filter" "$tmp/needs.err"
 okdiag $? "... and the message names the call (sendto)" "$(cat "$tmp/needs.err")"
 printf 'allow sendto\nallow recvfrom\nallow exit_group\n' >>"$tmp/deny-all.policy"
-run --seccomp "$tmp/deny-all.policy" -- /bin/true
+(run --seccomp "$tmp/deny-all.policy" -- /bin/true) 2>/dev/null # (the loader may die of SIGSEGV: bash says so)
 st=$?
 [ "$st" -ne 0 ] && [ "$st" -ne 125 ]
 ok $? "policy file: default errno:EACCES refuses the rest (the command itself fails, exit $st)"

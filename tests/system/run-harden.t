@@ -89,6 +89,16 @@ is "$(probe --seccomp unconfined -- tiocsti tiocsti-high tioclinux)" \
   "tiocsti ENOTTY tiocsti-high ENOTTY tioclinux ENOTTY" "unconfined: the kernel sees the terminal ioctls"
 is "$(probe -- tiocsti tiocsti-high tioclinux)" "tiocsti EPERM tiocsti-high EPERM tioclinux EPERM" \
   "default: TIOCSTI, TIOCSTI with high bits set (CVE-2019-10063) and TIOCLINUX fail with EPERM"
+if [ "$(uname -m)" = x86_64 ]; then
+  # The i386 entry point (int 0x80) reaches the same kernel: filtered by the same rules; x32 refused.
+  is "$(probe --seccomp unconfined -- i386-keyctl i386-getpid)" "i386-keyctl ok i386-getpid ok" \
+    "unconfined: keyctl and getpid through int 0x80 go through"
+  is "$(probe -- i386-keyctl i386-getpid x32-getpid)" "i386-keyctl EPERM i386-getpid ok x32-getpid EPERM" \
+    "default: keyctl through int 0x80 fails with EPERM, getpid does not; an x32 call fails with EPERM"
+else
+  skip "i386 calls through int 0x80 (unconfined)" "not x86_64"
+  skip "i386 calls through int 0x80 (default)" "not x86_64"
+fi
 unconf=$(probe --seccomp unconfined -- unshare-user keyctl)
 is "$unconf" "unshare-user ok keyctl ok" "unconfined: the same calls succeed (so EPERM above is the filter's)"
 

@@ -6,8 +6,10 @@ set -eu
 # Build: compiler, pkg-config and the libraries of DESIGN.md.
 BUILD="gcc make pkg-config libncurses-dev libcap-dev libmount-dev libcjson-dev libsmartcols-dev libseccomp-dev"
 # Tests: prove (perl), util-linux oracles (lsns, nsenter, unshare, setpriv), python3 for JSON checks,
-# iproute2, tmux for the TUI, man-db for rendering man pages, bash-completion for completion tests.
-TEST="perl util-linux python3 iproute2 tmux man-db bash-completion procps zsh fish"
+# iproute2, tmux for the TUI, man-db for rendering man pages, bash-completion for completion tests;
+# the escape tests: busybox-static for a sandbox's root, libc6-dev for the static attack probe,
+# bubblewrap to set its outcomes beside ours.
+TEST="perl util-linux python3 iproute2 tmux man-db bash-completion procps zsh fish busybox-static libc6-dev bubblewrap"
 
 if ! command -v dpkg >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
   echo "install-deps: this script knows Debian and Ubuntu (apt-get) only; install these by hand:" >&2

@@ -47,7 +47,7 @@ harden_lsm_present (const char *name, const char *opt, iso_error_t *err)
 }
 
 /* The self-check's test: a build with ISOSCOPE_TEST_HOOKS (make build/isoscope-hooks, for
-   tests/system/run-verify-refusal.t only) lets ISOSCOPE_TEST_DRIFT make the command differ
+   tests/system/run-harden.t only) lets ISOSCOPE_TEST_DRIFT make the command differ
    from its plan after the phases ran: "fd" leaks a descriptor, "caps" keeps CAP_KILL,
    "session" skips setsid.  Release builds have no such switch. */
 static bool
@@ -84,7 +84,7 @@ harden_prepare (struct sandbox *sb, iso_error_t *err)
     return iso_make_error (err, 0,
                            "--seccomp %s with --allow-new-privs: the filter goes in before the capabilities are "
                            "dropped, and it blocks %s, which isoscope calls after it",
-                           h->seccomp_file, blocked);
+                           h->policy->source, blocked);
   /* The check before exec: the command asks over this socket, isoscope answers once it
      has looked at it (the kernel tells isoscope the command's pid with the message). */
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sb->verify_sock) < 0)

@@ -298,6 +298,29 @@ else
   skip "verify on an unshare + setpriv sandbox" "no cc or setpriv"
 fi
 
+# ---- a container TARGET --------------------------------------------------------------------------
+
+# A cgroup named as Docker names a container's, with one process of the test's in it: the id prefix
+# resolves to it as in isoscope explain.
+cg2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+if [ -n "$cg2" ]; then
+  id=$(head -c 32 /dev/urandom | sha256sum | cut -c1-64)
+  track_cgroup "$cg2/isoscope-test-verify.$$"
+  track_cgroup "$cg2/isoscope-test-verify.$$/docker-$id.scope"
+  mkdir -p "$cg2/isoscope-test-verify.$$/docker-$id.scope"
+  sleep 60 &
+  C=$!
+  track_pid "$C"
+  echo "$C" >"$cg2/isoscope-test-verify.$$/docker-$id.scope/cgroup.procs"
+  verify_json "$tmp/c.json" "${id:0:12}"
+  st=$?
+  is "$st $("$NS_PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["pid"])' "$tmp/c.json")" "3 $C" \
+    "TARGET a container id prefix (${id:0:12}): its process, checked (exit 3: a plain sleep)"
+  kill_tracked "$C"
+else
+  skip "TARGET a container id prefix" "no cgroup2 hierarchy"
+fi
+
 # ---- an unprivileged viewer -------------------------------------------------------------------
 
 # What uid 65534 may not read about a root process is reported as unknown, and fails.

@@ -517,6 +517,12 @@ static void __attribute__ ((noreturn)) sandbox_init_loop (struct sandbox *sb)
     sigaction (sandbox_forwarded[i], &sa, NULL);
   close (take_fd (&sb->to_child[0]));
   close (take_fd (&sb->verify_sock[1]));
+  /* The caller's descriptors were the command's to close or keep (--pass-fd): init keeps none
+     but its channel to isoscope, or a command with capabilities would reach them as /proc/1/fd/N. */
+  unsigned keep = (unsigned)sb->from_child[1];
+  if (keep > 3)
+    syscall (SYS_close_range, 3U, keep - 1, 0U);
+  syscall (SYS_close_range, keep < 3 ? 3U : keep + 1, ~0U, 0U);
   for (;;)
     {
       siginfo_t si;

@@ -80,6 +80,8 @@ int harden_caps (struct sandbox *sb, iso_error_t *err);
 int harden_nnp (struct sandbox *sb, iso_error_t *err);
 int harden_session (struct sandbox *sb, iso_error_t *err);
 int harden_fds (struct sandbox *sb, iso_error_t *err);
+/* Close every descriptor above stdio but --pass-fd, the channels to isoscope and EXTRA (-1: none). */
+void harden_close_fds (const struct sandbox *sb, int extra);
 int harden_verify_ask (struct sandbox *sb, iso_error_t *err);
 int harden_verify (struct sandbox *sb, iso_error_t *err);
 /* Command: the environment cut down to the allowlist (unless --keep-env). */

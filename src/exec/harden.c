@@ -201,18 +201,19 @@ harden_int_cmp (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
-int
-harden_fds (struct sandbox *sb, iso_error_t *err)
+void
+harden_close_fds (const struct sandbox *sb, int extra)
 {
-  /* Close everything above stdio but --pass-fd and the two channels to isoscope
-     (both close at exec), in runs between the kept ones. */
+  /* Close everything above stdio but --pass-fd, the two channels to isoscope (both close
+     at exec) and EXTRA, in runs between the kept ones. */
   const struct run_harden *h = &sb->p->harden;
   size_t n = 0;
-  cleanup_free int *keep = xcalloc (h->npass_fds + 2, sizeof *keep);
+  cleanup_free int *keep = xcalloc (h->npass_fds + 3, sizeof *keep);
   for (size_t i = 0; i < h->npass_fds; i++)
     keep[n++] = h->pass_fds[i];
   keep[n++] = sb->from_child[1];
   keep[n++] = sb->verify_sock[1];
+  keep[n++] = extra;
   qsort (keep, n, sizeof *keep, harden_int_cmp);
   unsigned lo = 3;
   for (size_t i = 0; i < n; i++)
@@ -224,6 +225,13 @@ harden_fds (struct sandbox *sb, iso_error_t *err)
       lo = (unsigned)keep[i] + 1 > lo ? (unsigned)keep[i] + 1 : lo;
     }
   syscall (SYS_close_range, lo, ~0U, 0U);
+}
+
+int
+harden_fds (struct sandbox *sb, iso_error_t *err)
+{
+  const struct run_harden *h = &sb->p->harden;
+  harden_close_fds (sb, -1);
   /* What is left beyond stdio closes at exec but --pass-fd; nothing of isoscope's reaches the command. */
   syscall (SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
   for (size_t i = 0; i < h->npass_fds; i++)

@@ -517,8 +517,7 @@ static void __attribute__ ((noreturn)) sandbox_init_loop (struct sandbox *sb)
     sigaction (sandbox_forwarded[i], &sa, NULL);
   close (take_fd (&sb->to_child[0]));
   close (take_fd (&sb->verify_sock[1]));
-  /* The caller's descriptors were the command's to close or keep (--pass-fd): init keeps none
-     but its channel to isoscope, or a command with capabilities would reach them as /proc/1/fd/N. */
+  /* Now that the command runs, --pass-fd's go from init too: it keeps only its channel to isoscope. */
   unsigned keep = (unsigned)sb->from_child[1];
   if (keep > 3)
     syscall (SYS_close_range, 3U, keep - 1, 0U);
@@ -566,6 +565,9 @@ sandbox_command_main (void *arg)
 static int
 phase_init (struct sandbox *sb, iso_error_t *err)
 {
+  /* The caller's descriptors the command would close anyway go now, so that init, which the
+     command could reach as /proc/1/fd/N, never holds them. */
+  harden_close_fds (sb, sb->to_child[0]);
   const size_t stack_size = 256 * 1024;
   void *stack = mmap (NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
   pid_t pid = -1;

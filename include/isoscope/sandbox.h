@@ -283,6 +283,8 @@ char *caps_text (uint64_t mask);
    bounding set; everything else is dropped.  A capability of NAMED that the process
    lacks is an error; others of KEEP it lacks are left out (ALL means all it has). */
 int caps_apply (uint64_t keep, uint64_t named, iso_error_t *err);
+/* Command: drop from the bounding set every capability but KEEP that is still in it. */
+int caps_drop_bounding (uint64_t keep, iso_error_t *err);
 
 /* ---- seccomp (src/exec/seccomp.c, policy files in seccomp_file.c) ---- */
 

@@ -75,9 +75,21 @@ caps_text (uint64_t mask)
 }
 
 int
-caps_apply (uint64_t keep, uint64_t named, iso_error_t *err)
+caps_drop_bounding (uint64_t keep, iso_error_t *err)
 {
   uint64_t all = sec_all_caps ();
+  /* Only what is still there: a drop needs CAP_SETPCAP even when it changes nothing, and a
+     process whose uid changed since (-S) has lost it. */
+  for (int v = 0; v < 64; v++)
+    if ((all & (1ULL << v)) && !(keep & (1ULL << v)) && prctl (PR_CAPBSET_READ, v, 0, 0, 0) == 1
+        && prctl (PR_CAPBSET_DROP, v, 0, 0, 0) < 0 && errno != EINVAL)
+      return iso_make_error (err, errno, "cannot drop capability %d from the bounding set", v);
+  return 0;
+}
+
+int
+caps_apply (uint64_t keep, uint64_t named, iso_error_t *err)
+{
   cap_t c = cap_get_proc ();
   if (!c)
     return iso_make_error (err, errno, "cannot read the capabilities");
@@ -98,13 +110,12 @@ caps_apply (uint64_t keep, uint64_t named, iso_error_t *err)
         }
     }
   /* The bounding set first: dropping from it needs CAP_SETPCAP, which may go next. */
-  for (int v = 0; v < 64; v++)
-    if ((all & (1ULL << v)) && !(keep & (1ULL << v)) && prctl (PR_CAPBSET_DROP, v, 0, 0, 0) < 0 && errno != EINVAL)
-      {
-        int e = errno;
-        cap_free (c);
-        return iso_make_error (err, e, "cannot drop capability %d from the bounding set", v);
-      }
+  int rb = caps_drop_bounding (keep, err);
+  if (rb < 0)
+    {
+      cap_free (c);
+      return rb;
+    }
   cap_clear (c);
   for (int v = 0; v < 64; v++)
     if (keep & (1ULL << v))

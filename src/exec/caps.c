@@ -77,12 +77,10 @@ caps_text (uint64_t mask)
 int
 caps_drop_bounding (uint64_t keep, iso_error_t *err)
 {
+  /* Dropping from the bounding set needs CAP_SETPCAP: this comes before anything else goes. */
   uint64_t all = sec_all_caps ();
-  /* Only what is still there: a drop needs CAP_SETPCAP even when it changes nothing, and a
-     process whose uid changed since (-S) has lost it. */
   for (int v = 0; v < 64; v++)
-    if ((all & (1ULL << v)) && !(keep & (1ULL << v)) && prctl (PR_CAPBSET_READ, v, 0, 0, 0) == 1
-        && prctl (PR_CAPBSET_DROP, v, 0, 0, 0) < 0 && errno != EINVAL)
+    if ((all & (1ULL << v)) && !(keep & (1ULL << v)) && prctl (PR_CAPBSET_DROP, v, 0, 0, 0) < 0 && errno != EINVAL)
       return iso_make_error (err, errno, "cannot drop capability %d from the bounding set", v);
   return 0;
 }
@@ -109,13 +107,6 @@ caps_apply (uint64_t keep, uint64_t named, iso_error_t *err)
           return iso_make_error (err, 0, "cannot keep %s: the sandbox does not have it to give", name);
         }
     }
-  /* The bounding set first: dropping from it needs CAP_SETPCAP, which may go next. */
-  int rb = caps_drop_bounding (keep, err);
-  if (rb < 0)
-    {
-      cap_free (c);
-      return rb;
-    }
   cap_clear (c);
   for (int v = 0; v < 64; v++)
     if (keep & (1ULL << v))
@@ -136,5 +127,7 @@ caps_apply (uint64_t keep, uint64_t named, iso_error_t *err)
   for (int v = 0; v < 64; v++)
     if ((keep & (1ULL << v)) && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, v, 0, 0) < 0)
       return iso_make_error (err, errno, "cannot raise capability %d in the ambient set", v);
+  /* The permitted set was kept over -S for this (PR_SET_KEEPCAPS); exec clears the flag anyway. */
+  prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0);
   return 0;
 }

@@ -61,17 +61,6 @@ command_credentials (struct sandbox *sb, iso_error_t *err)
     return iso_make_error (err, errno, "setgroups");
   if (p->gid_set && setgid ((gid_t)p->gid) < 0)
     return iso_make_error (err, errno, "cannot set the gid to %ld (is it mapped in the user namespace?)", p->gid);
-  /* A new uid loses CAP_SETPCAP, which dropping from the bounding set needs: drop now, and
-     keep the permitted set over the change when capabilities are to be kept (caps phase). */
-  const struct run_harden *h = &p->harden;
-  if (p->uid_set && !h->caps_unchanged)
-    {
-      int r = caps_drop_bounding (h->caps_keep, err);
-      if (r < 0)
-        return r;
-      if (h->caps_keep && prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-        return iso_make_error (err, errno, "prctl(PR_SET_KEEPCAPS)");
-    }
   if (p->uid_set && setuid ((uid_t)p->uid) < 0)
     return iso_make_error (err, errno, "cannot set the uid to %ld (is it mapped in the user namespace?)", p->uid);
   /* A change of credentials clears the parent-death signal: arm it again. */

@@ -8,9 +8,11 @@ BUILD="gcc make pkg-config libncurses-dev libcap-dev libmount-dev libcjson-dev l
 # Tests: prove (perl), util-linux oracles (lsns, nsenter, unshare, setpriv), python3 for JSON checks,
 # iproute2, tmux for the TUI, man-db for rendering man pages, bash-completion for completion tests;
 # clang with its sanitizer runtimes and llvm-symbolizer (make check SANITIZE=1), clang-tools
-# (scan-build) and cppcheck for make analyze, shellcheck for make lint and tests/cli/lint.t.
+# (scan-build) and cppcheck for make analyze, shellcheck for make lint and tests/cli/lint.t;
+# the escape tests: busybox-static for a sandbox's root, libc6-dev for the static attack probe,
+# bubblewrap to set its outcomes beside ours.
 TEST="perl util-linux python3 iproute2 tmux man-db bash-completion procps zsh fish
-  clang libclang-rt-dev llvm clang-tools cppcheck shellcheck"
+  clang libclang-rt-dev llvm clang-tools cppcheck shellcheck busybox-static libc6-dev bubblewrap"
 
 # metrics: prometheus (promtool and the server) and prometheus-node-exporter ingest it, curl
 # scrapes `metrics --listen`, python3-yaml reads deploy/kubernetes.

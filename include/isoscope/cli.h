@@ -96,6 +96,8 @@ int cmd_metrics (int argc, char **argv);
 extern const struct cli_opt metrics_opts[];
 int cmd_run (int argc, char **argv);
 extern const struct cli_opt run_opts[];
+int cmd_verify (int argc, char **argv);
+extern const struct cli_opt verify_opts[];
 int cmd_snapshot (int argc, char **argv);
 extern const struct cli_opt snapshot_opts[];
 int cmd_record (int argc, char **argv);

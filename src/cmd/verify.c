@@ -243,6 +243,11 @@ cmd_verify (int argc, char **argv)
       free (a.fds);
       return ISO_EXIT_FAILURE;
     }
+  if (cli_refuse_load ("verify"))
+    {
+      free (a.fds);
+      return ISO_EXIT_FAILURE;
+    }
 
   /* The expectation: what run would set up under the profile, seen from outside. */
   cleanup_error iso_error_t err = NULL;

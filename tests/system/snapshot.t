@@ -204,6 +204,11 @@ printf '{"schema_version": 1}' >"$tmp/empty.json"
 is "$? $(wc -l <"$tmp/out")" "0 0" "an empty snapshot: status 0, no rows"
 "$ISOSCOPE" --load "$SNAP" enter -t "$C" -u true >"$tmp/out" 2>"$tmp/err"
 is "$? $(grep -c "works on the live one" "$tmp/err")" "1 1" "enter refuses --load"
+"$ISOSCOPE" --load "$SNAP" verify "$C" >"$tmp/out" 2>"$tmp/err"
+is "$? $(grep -c "verify: --load reads a saved host, but verify works on the live one" "$tmp/err") $(wc -c <"$tmp/out")" \
+  "1 1 0" "verify refuses --load (it reads live processes only)"
+"$ISOSCOPE" verify --at +0 "$C" >"$tmp/out" 2>"$tmp/err"
+is "$? $(grep -c "verify: --at reads a saved host" "$tmp/err")" "1 1" "verify refuses --at"
 "$ISOSCOPE" snapshot -o "$tmp/nodir/x.json" 2>"$tmp/err"
 is "$? $(test -e "$tmp/nodir" && echo there)" "1 " "snapshot -o into a missing directory fails and leaves nothing"
 

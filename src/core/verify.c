@@ -246,7 +246,8 @@ has_id (struct libmnt_table *tb, int id)
 }
 
 /* The mount at the root: a "/" whose parent is not in the table (the namespace's root, or
-   for a chrooted process the mount its root is on). */
+   for a chrooted process the mount its root is on) or is itself (the initramfs's rootfs,
+   when nothing was mounted over it, is its own parent). */
 static struct libmnt_fs *
 root_mount (struct libmnt_table *tb)
 {
@@ -254,7 +255,7 @@ root_mount (struct libmnt_table *tb)
   struct libmnt_fs *fs, *found = NULL;
   while (it && mnt_table_next_fs (tb, it, &fs) == 0)
     if (!found && mnt_fs_get_target (fs) && strcmp (mnt_fs_get_target (fs), "/") == 0
-        && !has_id (tb, mnt_fs_get_parent_id (fs)))
+        && (mnt_fs_get_parent_id (fs) == mnt_fs_get_id (fs) || !has_id (tb, mnt_fs_get_parent_id (fs))))
       found = fs;
   mnt_free_iter (it);
   return found;

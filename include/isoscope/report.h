@@ -59,7 +59,9 @@ void report_free (struct report *r);
 const char *report_layer_name (enum report_layer l);
 const char *report_layer_key (enum report_layer l);
 
-/* The text form that `isoscope explain` prints. */
+/* The text form that `isoscope explain` prints: a fact's host value follows it as
+   "[host: VALUE]" when report_fact_shows_host says it adds something. */
+bool report_fact_shows_host (const struct report_fact *f);
 void report_print (FILE *out, const struct report *r);
 
 #endif

@@ -324,6 +324,17 @@ report_layer_key (enum report_layer l)
   return (unsigned)l < REPORT_LAYER_COUNT ? layer_keys[l] : "?";
 }
 
+/* The text shows a fact's host value beside it when it differs and the value does not
+   already name it ("host 4026531836" for a namespace that is the host's). */
+bool
+report_fact_shows_host (const struct report_fact *f)
+{
+  if (!f->host || strcmp (f->value, f->host) == 0)
+    return false;
+  const char *w = strrchr (f->value, ' ');
+  return !(strncmp (f->value, "host ", 5) == 0 && w && strcmp (w + 1, f->host) == 0);
+}
+
 void
 report_print (FILE *out, const struct report *r)
 {
@@ -333,7 +344,13 @@ report_print (FILE *out, const struct report *r)
       fprintf (out, "\n%d. %s\n", l, layer_names[l]);
       for (size_t i = 0; i < r->nfacts; i++)
         if (r->facts[i].layer == (enum report_layer)l)
-          fprintf (out, "   %-26s %s\n", r->facts[i].field, r->facts[i].value);
+          {
+            const struct report_fact *f = &r->facts[i];
+            fprintf (out, "   %-26s %s", f->field, f->value);
+            if (report_fact_shows_host (f))
+              fprintf (out, "  [host: %s]", f->host);
+            putc ('\n', out);
+          }
     }
   fprintf (out, "\nfindings:%s\n", r->nfindings ? "" : " none");
   for (size_t i = 0; i < r->nfindings; i++)

@@ -46,7 +46,8 @@ struct report
   size_t nfacts;
   struct report_finding *findings;
   size_t nfindings;
-  bool isolated; /* in a container, or in a mount or pid namespace of its own */
+  bool isolated;        /* in a container, or in a mount or pid namespace of its own */
+  bool isolation_known; /* false: not isolated as far as the viewer could read (mnt or pid unreadable) */
 };
 
 /* Fill R with the facts of P (a process of M) and the findings.  TARGET names it in

@@ -27,7 +27,10 @@ report_json (const struct report *r)
   cJSON *o = cJSON_CreateObject ();
   cJSON_AddStringToObject (o, "target", r->target);
   cJSON_AddNumberToObject (o, "pid", r->p->pid);
-  cJSON_AddBoolToObject (o, "isolated", r->isolated);
+  if (r->isolation_known)
+    cJSON_AddBoolToObject (o, "isolated", r->isolated);
+  else
+    cJSON_AddNullToObject (o, "isolated");
   cJSON *layers = cJSON_AddObjectToObject (o, "layers");
   for (int l = 0; l < REPORT_LAYER_COUNT; l++)
     {

@@ -166,6 +166,7 @@ report_build (const struct iso_model *m, struct iso_proc *p, const char *target,
   bool own_mnt = p->ns[NS_MNT] && p->ns[NS_MNT]->ino != host[NS_MNT];
   bool own_pid = p->ns[NS_PID] && p->ns[NS_PID]->ino != host[NS_PID];
   r->isolated = p->container || own_mnt || own_pid;
+  r->isolation_known = r->isolated || (p->ns[NS_MNT] && p->ns[NS_PID]);
   /* An unprivileged viewer may not read another user's namespaces: say so rather than
      take them for the host's. */
   bool ns_known = p->ns[NS_MNT] && p->ns[NS_PID] && p->ns[NS_USER];

@@ -103,10 +103,12 @@ is_relative (const cJSON *v)
    allocate by naming one big member many times. */
 #define RECORD_COPY_BUDGET (1u << 20)
 
-/* The nodes of V, counting no further than LIMIT. */
+/* The nodes of V (0 for none), counting no further than LIMIT. */
 static size_t
 count_nodes (const cJSON *v, size_t limit)
 {
+  if (!v)
+    return 0;
   size_t n = 1;
   for (const cJSON *c = v->child; c && n <= limit; c = c->next)
     n += count_nodes (c, limit - n);
@@ -155,7 +157,8 @@ apply (cJSON *target, const cJSON *patch, size_t *budget)
     bool copy = n && n <= *budget;
     if (copy)
       *budget -= n;
-    bases[k++] = copy ? cJSON_Duplicate (base, true) : cJSON_CreateObject ();
+    if (k < nfrom)
+      bases[k++] = copy ? cJSON_Duplicate (base, true) : cJSON_CreateObject ();
   }
   k = 0;
   cJSON_ArrayForEach (v, patch)
@@ -167,7 +170,8 @@ apply (cJSON *target, const cJSON *patch, size_t *budget)
         cJSON *rel = cJSON_Duplicate (v, true);
         cJSON_DeleteItemFromObjectCaseSensitive (rel, "$from");
         cJSON_DeleteItemFromObjectCaseSensitive (target, v->string);
-        cJSON_AddItemToObject (target, v->string, apply (bases[k++], rel, budget));
+        cJSON *base = k < nfrom ? bases[k++] : NULL; /* NULL: never, both passes see the same patch */
+        cJSON_AddItemToObject (target, v->string, apply (base, rel, budget));
         cJSON_Delete (rel);
         continue;
       }
@@ -564,6 +568,7 @@ snapshot_source_reset (void)
 static int
 source_doc (const cJSON **doc, iso_error_t *err)
 {
+  *doc = NULL;
   if (!source.parsed)
     {
       cleanup_free char *buf = NULL;

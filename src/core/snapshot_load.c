@@ -77,7 +77,7 @@ snap_get_int (struct snap_ctx *c, const cJSON *v, const char *key, long min, lon
 static int
 get_one (struct snap_ctx *c, const cJSON *v, const struct snap_field *f, char *p)
 {
-  long l;
+  long l = 0;
   int r = 0;
   switch (f->type)
     {
@@ -381,7 +381,8 @@ load_cgroups (struct snap_ctx *c, const cJSON *o, uint64_t fields, struct cg_tre
     if (!cJSON_IsObject (h))
       return snap_fail (c, h->string, "expected an object");
     const cJSON *ord = cJSON_GetObjectItemCaseSensitive (h, "order");
-    items[k++] = (struct h_item){ h, cJSON_IsNumber (ord) ? ord->valuedouble : (double)k };
+    items[k] = (struct h_item){ h, cJSON_IsNumber (ord) ? ord->valuedouble : (double)k };
+    k++;
   }
   qsort (items, k, sizeof *items, cmp_h_item);
   for (size_t i = 0; i < k; i++)
@@ -552,7 +553,7 @@ load_namespaces (struct snap_ctx *c, const cJSON *doc, struct iso_model *m, unsi
     if (!created)
       return snap_fail (c, "ino", "a second namespace with this inode");
     const cJSON *pid = cJSON_GetObjectItemCaseSensitive (o, "proc");
-    long l;
+    long l = 0;
     if (snap_get_fields (c, o, snap_ns_fields, ns) < 0 || load_holders (c, o, ns, flags) < 0
         || ((flags & COLLECT_SECURITY) && load_mntview (c, o, ns) < 0)
         || (pid && snap_get_int (c, pid, "proc", 1, INT_MAX, &l) < 0))
@@ -577,7 +578,7 @@ load_proc_ns (struct snap_ctx *c, const cJSON *o, struct iso_model *m, struct is
   cJSON_ArrayForEach (v, ns)
   {
     int t = ns_type_from_name (v->string);
-    uint64_t ino;
+    uint64_t ino = 0;
     if (t < 0)
       return snap_fail (c, "ns", "a key is not a namespace type");
     if (snap_get_u64 (c, v, "ns", &ino) < 0)
@@ -598,7 +599,7 @@ load_proc_ns (struct snap_ctx *c, const cJSON *o, struct iso_model *m, struct is
   for (size_t i = 0; i < ARRAY_SIZE (fc); i++)
     {
       const cJSON *j = cJSON_GetObjectItemCaseSensitive (o, fc[i].key);
-      uint64_t ino;
+      uint64_t ino = 0;
       if (!j || cJSON_IsNull (j))
         continue;
       if (snap_get_u64 (c, j, fc[i].key, &ino) < 0)
@@ -618,7 +619,7 @@ load_proc (struct snap_ctx *c, const cJSON *o, struct iso_model *m, unsigned fla
     return snap_fail (c, o->string, "expected an object");
   size_t w = ctx_push (c, o->string);
   const cJSON *jpid = cJSON_GetObjectItemCaseSensitive (o, "pid");
-  long pid;
+  long pid = 0;
   if (!jpid)
     return snap_fail (c, "pid", "missing");
   if (snap_get_int (c, jpid, "pid", 1, INT_MAX, &pid) < 0)
@@ -637,7 +638,7 @@ load_proc (struct snap_ctx *c, const cJSON *o, struct iso_model *m, unsigned fla
   const cJSON *v;
   cJSON_ArrayForEach (v, nspid)
   {
-    long l;
+    long l = 0;
     if (snap_get_int (c, v, "nspid", 0, INT_MAX, &l) < 0)
       return -1;
     p->nspid = xreallocarray (p->nspid, (size_t)p->nnspid + 1, sizeof *p->nspid);

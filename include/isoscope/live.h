@@ -45,14 +45,15 @@ struct live_proc
   double ns_time;             /* when the namespaces were read; 0 never */
   double status_time;         /* when status (uids, capabilities, seccomp) was read; 0 never */
   double cgroup_time;         /* when the cgroup file was read; 0 never */
-  double cmd_time;            /* when the command line was read; 0 never */
-  double sec_time;            /* when the security context (p->sec) was read; 0 never */
-  double active_time;         /* the last sample that showed it ran (CPU time, faults or state moved) */
-  uint64_t activity;          /* utime + stime + faults at the last sample */
-  uint64_t exec_sig;          /* start of code and of the arguments: they move at every exec */
-  unsigned phase;             /* staggers the slow reads over the ticks */
-  bool exec_seen;             /* an exec since the sample before: everything is read again */
-  char *cgroup_raw;           /* /proc/PID/cgroup as read (owned) */
+  unsigned long ns_tick, status_tick, cgroup_tick; /* the tick of each of those reads */
+  double cmd_time;                                 /* when the command line was read; 0 never */
+  double sec_time;                                 /* when the security context (p->sec) was read; 0 never */
+  double active_time; /* the last sample that showed it ran (CPU time, faults or state moved) */
+  uint64_t activity;  /* utime + stime + faults at the last sample */
+  uint64_t exec_sig;  /* start of code and of the arguments: they move at every exec */
+  unsigned phase;     /* staggers the slow reads over the ticks */
+  bool exec_seen;     /* an exec since the sample before: everything is read again */
+  char *cgroup_raw;   /* /proc/PID/cgroup as read (owned) */
 };
 
 /* A container found from cgroup paths, with what the views show of it. */

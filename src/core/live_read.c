@@ -92,7 +92,10 @@ read_ns (struct iso_live *l, struct live_proc *lp, bool holders)
         }
     }
   if (nread && !retry)
-    lp->ns_time = l->now;
+    {
+      lp->ns_time = l->now;
+      lp->ns_tick = l->st.tick;
+    }
   l->st.nns++;
 }
 
@@ -166,6 +169,7 @@ read_slow (struct iso_live *l, struct live_proc *lp, unsigned want)
       else if (n < 0 && is_denied ((int)-n))
         p->errors |= PROC_ERR_DENIED;
       lp->status_time = l->now;
+      lp->status_tick = l->st.tick;
     }
   if (want & LIVE_CGROUP)
     {
@@ -180,6 +184,7 @@ read_slow (struct iso_live *l, struct live_proc *lp, unsigned want)
       else if (n < 0 && is_denied ((int)-n))
         p->errors |= PROC_ERR_DENIED;
       lp->cgroup_time = l->now;
+      lp->cgroup_tick = l->st.tick;
     }
   l->st.nslow++;
 }
@@ -224,27 +229,37 @@ due (const struct iso_live *l, const struct live_proc *lp, double t, int period,
   return slot % ((unsigned)period * LIVE_IDLE_FACTOR) == 0;
 }
 
+/* Is a fact read at tick T (with PERIOD) older than the schedule of due() allows?  Counted
+   in ticks, not seconds: ticks need not be evenly spaced (a busy host, a key that refreshes
+   at once), and due() re-reads a fact every PERIOD ticks (IDLE_FACTOR times that for a fact
+   only the process changes, while it has not run).  A replayed sample is fresh as a whole. */
+static bool
+stale (const struct iso_live *l, const struct live_proc *lp, double t, unsigned long tick, int period, bool idle)
+{
+  if (t <= 0)
+    return true;
+  if (l->replay)
+    return false;
+  unsigned long limit = (unsigned long)period * (idle && lp->active_time < t ? LIVE_IDLE_FACTOR : 1);
+  return l->st.tick - tick > limit;
+}
+
 bool
 live_ns_stale (const struct iso_live *l, const struct live_proc *lp)
 {
-  double tick = l->tick_interval > 0 ? l->tick_interval : 1.0;
-  int period = l->opts.ns_period * (lp->active_time >= lp->ns_time ? 1 : LIVE_IDLE_FACTOR);
-  return lp->ns_time <= 0 || l->now - lp->ns_time > ((double)period + 0.5) * tick;
+  return stale (l, lp, lp->ns_time, lp->ns_tick, l->opts.ns_period, true);
 }
 
 bool
 live_status_stale (const struct iso_live *l, const struct live_proc *lp)
 {
-  double tick = l->tick_interval > 0 ? l->tick_interval : 1.0;
-  int period = l->opts.slow_period * (lp->active_time >= lp->status_time ? 1 : LIVE_IDLE_FACTOR);
-  return lp->status_time <= 0 || l->now - lp->status_time > ((double)period + 0.5) * tick;
+  return stale (l, lp, lp->status_time, lp->status_tick, l->opts.slow_period, true);
 }
 
 bool
 live_cgroup_stale (const struct iso_live *l, const struct live_proc *lp)
 {
-  double tick = l->tick_interval > 0 ? l->tick_interval : 1.0;
-  return lp->cgroup_time <= 0 || l->now - lp->cgroup_time > ((double)l->opts.slow_period + 0.5) * tick;
+  return stale (l, lp, lp->cgroup_time, lp->cgroup_tick, l->opts.slow_period, false);
 }
 
 /* Read every slow fact WANT names that is due for LP (FORCE: all of them). */

@@ -641,6 +641,19 @@ apply_source (struct iso_cgroup *cg, const struct cg_source *src, const char *te
         f[src->field + k].v /= src->div;
 }
 
+int
+cg_parse_file (struct iso_cgroup *cg, bool v2, const char *file, const char *text)
+{
+  int rows = 0;
+  for (size_t i = 0; i < ARRAY_SIZE (cg_sources); i++)
+    if (cg_sources[i].v2 == v2 && strcmp (cg_sources[i].file, file) == 0)
+      {
+        apply_source (cg, &cg_sources[i], text);
+        rows++;
+      }
+  return rows;
+}
+
 static int
 count_lines (int dirfd, const char *file, int *out)
 {

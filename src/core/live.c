@@ -9,6 +9,7 @@
 #include "isoscope/security.h"
 #include "isoscope/util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -26,14 +27,6 @@
 #define LIVE_PROBE_MAX 1000
 
 /* ---- /proc/PID/stat, the one file read for every process on every tick ---- */
-
-static const char *
-skip_field (const char *s, const char *end)
-{
-  while (s < end && *s != ' ')
-    s++;
-  return s < end ? s + 1 : end;
-}
 
 static const char *
 read_num (const char *s, const char *end, int64_t *out, bool *ok)
@@ -62,17 +55,22 @@ live_parse_stat (const char *buf, size_t len, struct live_stat *out)
   const char *end = buf + len;
   const char *open = memchr (buf, '(', len);
   const char *close = memrchr (buf, ')', len);
-  if (!open || !close || close < open || close + 2 >= end)
+  if (!open || !close || close < open)
     return -EINVAL;
   size_t n = (size_t)(close - open - 1);
   if (n >= sizeof out->comm)
     n = sizeof out->comm - 1;
   memcpy (out->comm, open + 1, n);
   out->comm[n] = '\0';
-  /* Fields are numbered as in proc_pid_stat(5): 3 is the state, after ") ". */
-  const char *s = close + 2;
+  /* Fields are numbered as in proc_pid_stat(5): 3 is the state, one letter after ") "
+     (spaces counted as proc_parse_stat counts them). */
+  const char *s = close + 1;
+  while (s < end && *s == ' ')
+    s++;
+  if (s + 1 >= end || !isalpha ((unsigned char)s[0]) || s[1] != ' ')
+    return -EINVAL;
   out->state = *s;
-  s = skip_field (s, end);
+  s += 2;
   int64_t v[49] = { 0 };
   bool ok = true;
   int field;

@@ -52,9 +52,10 @@ proc_parse_stat (const char *buf, struct proc_stat *out)
         break;
       if (field == 3)
         {
-          state = *s;
-          while (*s && *s != ' ')
-            s++;
+          /* The state is one letter (R, S, D, Z, T, t, X, I...). */
+          if (!isalpha ((unsigned char)s[0]) || s[1] != ' ')
+            return -EINVAL;
+          state = *s++;
         }
       else
         {

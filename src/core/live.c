@@ -44,8 +44,22 @@ read_num (const char *s, const char *end, int64_t *out, bool *ok)
     }
   uint64_t v = 0;
   while (s < end && *s >= '0' && *s <= '9')
-    v = v * 10 + (uint64_t)(*s++ - '0');
-  *out = neg ? -(int64_t)v : (int64_t)v;
+    {
+      unsigned d = (unsigned)(*s++ - '0');
+      if (v > (UINT64_MAX - d) / 10)
+        {
+          *ok = false;
+          return s;
+        }
+      v = v * 10 + d;
+    }
+  /* As proc_parse_stat reads them: up to 2^64 - 1, or down to -2^63. */
+  if (neg && v > (uint64_t)INT64_MAX + 1)
+    {
+      *ok = false;
+      return s;
+    }
+  *out = neg ? (int64_t)(0 - v) : (int64_t)v;
   return s < end && *s == ' ' ? s + 1 : s;
 }
 

@@ -435,8 +435,10 @@ read_iodevs (struct iso_cgroup *cg, int dirfd, char *buf, size_t size)
 int
 cg_parse_proc_line (char *line, int *id, const char **controllers, const char **path)
 {
-  char *c1 = strchr (line, ':');
-  char *c2 = c1 ? strchr (c1 + 1, ':') : NULL;
+  /* Both colons on this line: a line without them must not take the next line's. */
+  size_t len = strcspn (line, "\n");
+  char *c1 = memchr (line, ':', len);
+  char *c2 = c1 ? memchr (c1 + 1, ':', len - (size_t)(c1 + 1 - line)) : NULL;
   if (!c2)
     return -EINVAL;
   *c1 = *c2 = '\0';

@@ -470,6 +470,14 @@ test_proc_line (void)
       snprintf (buf, sizeof buf, "%s", bad[i]);
       ok (cg_parse_proc_line (buf, &id, &ctrl, &path) < 0, "proc line: rejects \"%s\"", bad[i]);
     }
+  /* Found by tests/fuzz/fuzz-proc-cgroup.c: the colons were looked for past the end of the line,
+     so a line without them took the next line's and cut it. */
+  snprintf (buf, sizeof buf, "garbage\n4:memory:/x\n");
+  is_int (cg_parse_proc_line (buf, &id, &ctrl, &path), -EINVAL, "proc line: a line without colons is refused");
+  is_str (buf + 8, "4:memory:/x\n", "proc line: the next line is left alone");
+  snprintf (buf, sizeof buf, "1:memory\n0::/y\n");
+  is_int (cg_parse_proc_line (buf, &id, &ctrl, &path), -EINVAL, "proc line: a line with one colon is refused");
+  is_str (buf + 9, "0::/y\n", "proc line: the line after the one-colon line is left alone");
 }
 
 static void

@@ -28,7 +28,8 @@ map_line (const char *line, unsigned long long v[3])
     }
   while (*s == ' ' || *s == '\t')
     s++;
-  return *s == '\0' || *s == '\n';
+  /* ...and a range that fits 32 bits on both sides, as the kernel allows. */
+  return (*s == '\0' || *s == '\n') && v[2] > 0 && v[0] + v[2] - 1 <= 4294967295ULL && v[1] + v[2] - 1 <= 4294967295ULL;
 }
 
 int
@@ -49,7 +50,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       for (const char *line = map; line && *line && !matched;)
         {
           unsigned long long v[3];
-          if (map_line (line, v) && v[2] > 0 && (unsigned long long)outside >= v[1] && outside >= 0
+          if (map_line (line, v) && (unsigned long long)outside >= v[1] && outside >= 0
               && (unsigned long long)outside - v[1] < v[2])
             {
               FUZZ_CHECK ((unsigned long long)inside == v[0] + ((unsigned long long)outside - v[1]));

@@ -267,9 +267,10 @@ sec_parse_mntview (const char *text, struct iso_mntview *v)
           v->root_options = xstrdup (mnt_fs_get_fs_options (fs) ? mnt_fs_get_fs_options (fs) : "");
           char *val;
           size_t len;
-          if (mnt_optstr_get_option (v->root_options, "lowerdir", &val, &len) == 0)
+          /* "lowerdir" without "=DIR" is found with no value. */
+          if (mnt_optstr_get_option (v->root_options, "lowerdir", &val, &len) == 0 && val)
             v->overlay_lower = xstrndup (val, len);
-          if (mnt_optstr_get_option (v->root_options, "upperdir", &val, &len) == 0)
+          if (mnt_optstr_get_option (v->root_options, "upperdir", &val, &len) == 0 && val)
             v->overlay_upper = xstrndup (val, len);
         }
       if (strcmp (target, "/proc") == 0 && ro)

@@ -42,9 +42,39 @@ test_idmap (void)
   is_int (inside_of ("0 0 10\n", -1), -1, "the outside id -1 is never mapped");
 }
 
+static void
+test_mntview (void)
+{
+  struct iso_mntview v;
+  const char *overlay = "700 650 0:20 / / rw,relatime - overlay overlay rw,lowerdir=/l1:/l2,upperdir=/u,workdir=/w\n"
+                        "701 700 0:61 / /proc rw - proc proc rw\n"
+                        "702 701 0:5 /null /proc/kcore rw - devtmpfs udev rw\n"
+                        "703 701 0:62 / /proc/acpi ro - tmpfs tmpfs ro\n"
+                        "704 701 0:61 /sys /proc/sys ro - proc proc rw\n"
+                        "705 700 0:63 /docker.sock /run/docker.sock rw - tmpfs tmpfs rw\n";
+  is_int (sec_parse_mntview (overlay, &v), 0, "a container's mountinfo parses");
+  is_int (v.nmounts, 6, "six mounts");
+  is_str (v.root_fstype, "overlay", "root: overlay");
+  is_str (v.overlay_lower, "/l1:/l2", "overlay: lower layers");
+  is_str (v.overlay_upper, "/u", "overlay: upper layer");
+  ok (v.nmasked == 2 && strcmp (v.masked[0], "/proc/kcore") == 0 && strcmp (v.masked[1], "/proc/acpi") == 0,
+      "masked: /dev/null over /proc/kcore, an empty read-only tmpfs over /proc/acpi");
+  ok (v.nreadonly == 1 && strcmp (v.readonly[0], "/proc/sys") == 0, "read-only: /proc/sys");
+  ok (v.nsockets == 1 && strcmp (v.sockets[0], "/run/docker.sock") == 0, "the Docker socket is reachable");
+  sec_mntview_free (&v);
+
+  /* Found by tests/fuzz/fuzz-mntview.c: an option without a value was copied from a NULL pointer. */
+  is_int (sec_parse_mntview ("700 650 0:20 / / rw - overlay overlay rw,lowerdir,upperdir\n", &v), 0,
+          "lowerdir and upperdir without values parse");
+  ok (v.overlay_lower == NULL && v.overlay_upper == NULL, "lowerdir and upperdir without values: no layers");
+  is_str (v.root_options, "rw,lowerdir,upperdir", "the root's options are kept");
+  sec_mntview_free (&v);
+}
+
 int
 main (void)
 {
   test_idmap ();
+  test_mntview ();
   return done_testing ();
 }

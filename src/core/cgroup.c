@@ -641,6 +641,11 @@ apply_source (struct iso_cgroup *cg, const struct cg_source *src, const char *te
     for (int k = 0; k < (src->how == P_BLKIO ? 2 : 1); k++)
       if (f[src->field + k].state == CGV_SET)
         f[src->field + k].v /= src->div;
+  /* "max" where the kernel writes a count (memory.current, cpu.stat's nr_throttled...) is no value. */
+  uint64_t mask = source_fields (src);
+  for (int k = 0; k < CGF_COUNT; k++)
+    if ((mask >> k & 1) && f[k].state == CGV_MAX && !cg_fields[k].has_max)
+      f[k] = (struct cg_val){ 0 };
 }
 
 int

@@ -480,6 +480,35 @@ test_proc_line (void)
   is_str (buf + 9, "0::/y\n", "proc line: the line after the one-colon line is left alone");
 }
 
+/* The table's rows for one file, as the walk applies them (cg_parse_file). */
+static void
+test_parse_file (void)
+{
+  struct iso_cgroup cg;
+  memset (&cg, 0, sizeof cg);
+  is_int (cg_parse_file (&cg, true, "cpu.stat", "usage_usec 10\nnr_periods 4\nnr_throttled 2\n"), 6,
+          "file: six rows read v2 cpu.stat");
+  ok (cg.f[CGF_CPU_STAT_USAGE_USEC].state == CGV_SET && cg.f[CGF_CPU_STAT_USAGE_USEC].v == 10, "file: usage_usec 10");
+  ok (cg.f[CGF_CPU_STAT_NR_THROTTLED].v == 2, "file: nr_throttled 2");
+  is_int (cg_parse_file (&cg, false, "cpu.stat", "throttled_time 5000\n"), 3, "file: three rows read v1 cpu.stat");
+  is_u64 (cg.f[CGF_CPU_STAT_THROTTLED_USEC].v, 5, "file: v1 throttled_time in ns becomes usec");
+  is_int (cg_parse_file (&cg, true, "cgroup.procs", "1\n"), 0, "file: cgroup.procs is not in the table");
+
+  /* Found by tests/fuzz/fuzz-cgroup-file.c: "max" was taken as unlimited in fields that are counts. */
+  memset (&cg, 0, sizeof cg);
+  cg_parse_file (&cg, true, "cpu.stat", "usage_usec 10\nnr_throttled max\n");
+  is_int (cg.f[CGF_CPU_STAT_NR_THROTTLED].state, CGV_ABSENT, "file: nr_throttled max is no value");
+  is_int (cg.f[CGF_CPU_STAT_USAGE_USEC].state, CGV_SET, "file: the other keys of that cpu.stat are kept");
+  cg_parse_file (&cg, true, "memory.current", "max\n");
+  is_int (cg.f[CGF_MEMORY_CURRENT].state, CGV_ABSENT, "file: memory.current max is no value");
+  cg_parse_file (&cg, true, "pids.events", "max max\n");
+  is_int (cg.f[CGF_PIDS_EVENTS_MAX].state, CGV_ABSENT, "file: pids.events \"max max\" is no value");
+  cg_parse_file (&cg, true, "memory.max", "max\n");
+  is_int (cg.f[CGF_MEMORY_MAX].state, CGV_MAX, "file: memory.max max is unlimited");
+  cg_parse_file (&cg, true, "cpu.max", "max 100000\n");
+  is_int (cg.f[CGF_CPU_MAX_QUOTA_USEC].state, CGV_MAX, "file: cpu.max quota max is unlimited");
+}
+
 static void
 test_fields (void)
 {
@@ -842,6 +871,7 @@ main (void)
   test_iodev ();
   test_proc_line ();
   test_fields ();
+  test_parse_file ();
   test_collect ();
   return done_testing ();
 }

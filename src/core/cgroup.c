@@ -306,11 +306,16 @@ static int
 parse_devno (const char *line, unsigned *maj, unsigned *min, const char **rest)
 {
   char *e;
+  /* Digits right away: strtoul would skip blanks and newlines, and take a sign. */
+  if (*line < '0' || *line > '9')
+    return -EINVAL;
   errno = 0;
   unsigned long a = strtoul (line, &e, 10);
   if (e == line || *e != ':' || errno || a > 0xfff)
     return -EINVAL;
   const char *m = e + 1;
+  if (*m < '0' || *m > '9')
+    return -EINVAL;
   unsigned long b = strtoul (m, &e, 10);
   if (e == m || (*e != ' ' && *e != '\t') || errno || b > 0xfffff)
     return -EINVAL;

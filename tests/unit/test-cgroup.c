@@ -856,6 +856,16 @@ test_iodev (void)
   ok (cg.iodev[0].v[CGIO_RBPS_MAX].v == 2097152, "read_bps_device -> rbps_max");
   is_int (cg_parse_iodev_limit ("8:0\n", &cg, CGIO_RBPS_MAX), -EINVAL, "a limit line without a value is -EINVAL");
   free (cg.iodev);
+
+  /* Found by tests/fuzz/fuzz-cgroup-iodev.c under ASan: strtoul skipped an empty line's newline, the
+     device number came from the next line, and the rest of the line had a negative length. */
+  memset (&cg, 0, sizeof cg);
+  is_int (cg_parse_iodev_keyed ("8:0 rbytes=1\n\n253:0 rbytes=2\n", &cg), -EINVAL, "io.stat: an empty line is -EINVAL");
+  is_int (cg_parse_iodev_keyed ("8:\n5 rbytes=2\n", &cg), -EINVAL,
+          "io.stat: a minor number on the next line is -EINVAL");
+  is_int (cg_parse_iodev_keyed (" 8:0 rbytes=1\n", &cg), -EINVAL, "io.stat: a blank before MAJ:MIN is -EINVAL");
+  is_int (cg_parse_iodev_limit ("8:-1 5\n", &cg, CGIO_RBPS_MAX), -EINVAL, "a negative minor number is -EINVAL");
+  free (cg.iodev);
 }
 
 int

@@ -352,7 +352,9 @@ cg_parse_iodev_keyed (const char *text, struct iso_cgroup *cg)
             continue;
           const char *end;
           struct cg_val v = { 0 };
-          if (parse_number (p + strlen (keys[k].key), &end, &v) == 0)
+          /* Only limits can be "max"; rbytes=max is no count. */
+          if (parse_number (p + strlen (keys[k].key), &end, &v) == 0
+              && (v.state == CGV_SET || keys[k].f >= CGIO_RBPS_MAX))
             d->v[keys[k].f] = v;
         }
       line = nl ? nl + 1 : NULL;
@@ -376,7 +378,7 @@ cg_parse_iodev_blkio (const char *text, struct iso_cgroup *cg, bool ios)
                                                                      : CGIO_COUNT;
           const char *end;
           struct cg_val v = { 0 };
-          if (f != CGIO_COUNT && parse_number (strchr (rest, ' ') + 1, &end, &v) == 0)
+          if (f != CGIO_COUNT && parse_number (strchr (rest, ' ') + 1, &end, &v) == 0 && v.state == CGV_SET)
             iodev_get (cg, maj, min)->v[f] = v;
         }
       line = nl ? nl + 1 : NULL;

@@ -866,6 +866,17 @@ test_iodev (void)
   is_int (cg_parse_iodev_keyed (" 8:0 rbytes=1\n", &cg), -EINVAL, "io.stat: a blank before MAJ:MIN is -EINVAL");
   is_int (cg_parse_iodev_limit ("8:-1 5\n", &cg, CGIO_RBPS_MAX), -EINVAL, "a negative minor number is -EINVAL");
   free (cg.iodev);
+
+  /* Found by tests/fuzz/fuzz-cgroup-iodev.c: "max" was taken as a count of bytes or operations. */
+  memset (&cg, 0, sizeof cg);
+  cg_parse_iodev_keyed ("8:0 rbytes=max wbytes=7 rios=max wbps=max\n", &cg);
+  ok (cg.niodev == 1 && cg.iodev[0].v[CGIO_RBYTES].state == CGV_ABSENT && cg.iodev[0].v[CGIO_RIOS].state == CGV_ABSENT,
+      "io.stat: rbytes=max and rios=max are no values");
+  ok (cg.iodev[0].v[CGIO_WBYTES].v == 7 && cg.iodev[0].v[CGIO_WBPS_MAX].state == CGV_MAX,
+      "io.stat: the other keys of that line are kept, a limit of max too");
+  cg_parse_iodev_blkio ("8:0 Read max\n", &cg, false);
+  is_int (cg.iodev[0].v[CGIO_RBYTES].state, CGV_ABSENT, "blkio: Read max is no value");
+  free (cg.iodev);
 }
 
 int

@@ -59,7 +59,9 @@ $(BUILDDIR)/%.o: %.c $(wildcard include/isoscope/*.h)
 
 $(BUILDDIR)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(CORE_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(CORE_OBJS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(CORE_OBJS) $(filter $(BUILDDIR)/src/exec/%.o,$^) $(LDLIBS)
+# Unit tests of run's argument parsers link those objects too.
+$(BUILDDIR)/tests/test-limits: $(BUILDDIR)/src/exec/limits.o $(BUILDDIR)/src/exec/idmap.o
 
 unit: $(UNIT_BINS)
 

@@ -174,6 +174,9 @@ parse_percent (const char *s, const char **end, uint64_t *out)
       if (digits == 1)
         frac *= 10;
     }
+  /* A share of time: 100.00 at most. */
+  if (ip == 100 && frac > 0)
+    return -EINVAL;
   *out = ip * 100 + frac;
   *end = e;
   return 0;
@@ -190,6 +193,8 @@ cg_parse_psi (const char *text, struct cg_val vals[8])
         {
           static const char *const keys[] = { "avg10=", "avg60=", "avg300=", "total=" };
           const char *s = line + 5;
+          /* A line is taken whole or not at all. */
+          struct cg_val got[4] = { 0 };
           for (int k = 0; k < 4; k++)
             {
               size_t kl = strlen (keys[k]);
@@ -199,22 +204,18 @@ cg_parse_psi (const char *text, struct cg_val vals[8])
               const char *end;
               if (k < 3)
                 {
-                  if (parse_percent (s, &end, &vals[base + k].v) < 0)
+                  if (parse_percent (s, &end, &got[k].v) < 0)
                     return -EINVAL;
-                  vals[base + k].is_float = true;
+                  got[k].is_float = true;
                 }
-              else
-                {
-                  struct cg_val v = { 0 };
-                  if (parse_number (s, &end, &v) < 0 || v.state != CGV_SET)
-                    return -EINVAL;
-                  vals[base + k].v = v.v;
-                }
-              vals[base + k].state = CGV_SET;
+              else if (parse_number (s, &end, &got[k]) < 0 || got[k].state != CGV_SET)
+                return -EINVAL;
+              got[k].state = CGV_SET;
               s = end;
               while (*s == ' ')
                 s++;
             }
+          memcpy (&vals[base], got, sizeof got);
           found++;
         }
       line = strchr (line, '\n');

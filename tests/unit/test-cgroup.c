@@ -287,6 +287,18 @@ test_psi (void)
   ok (v[4].state == CGV_ABSENT && v[5].state == CGV_ABSENT && v[6].state == CGV_ABSENT && v[7].state == CGV_ABSENT,
       "psi: no full line leaves the full values absent");
 
+  /* Found by tests/fuzz/fuzz-cgroup-psi.c: 100.10% parsed, and a line that failed halfway left its
+     first values behind. */
+  psi_clear (v);
+  is_int (cg_parse_psi ("some avg10=100.00 avg60=0 avg300=0 total=1\n", v), 0, "psi: 100.00 parses");
+  is_u64 (v[0].v, 10000, "psi: 100.00 is 10000 hundredths");
+  psi_clear (v);
+  is_int (cg_parse_psi ("some avg10=100.10 avg60=0 avg300=0 total=1\n", v), -EINVAL, "psi: 100.10 is -EINVAL");
+  is_int (v[0].state, CGV_ABSENT, "psi: a refused line leaves no value");
+  psi_clear (v);
+  is_int (cg_parse_psi ("some avg10=1.00 avg60=2.00 avg300=x total=1\n", v), -EINVAL, "psi: a bad avg300 is -EINVAL");
+  ok (v[0].state == CGV_ABSENT && v[1].state == CGV_ABSENT, "psi: nothing is kept from the refused line");
+
   /* A full line before the some line still lands in the full slots. */
   psi_clear (v);
   is_int (cg_parse_psi ("full avg10=4.00 avg60=3.00 avg300=2.00 total=9\nsome avg10=8.00 avg60=7.00 avg300=6.00 "

@@ -91,6 +91,7 @@ uninstall:
 FUZZ_TARGETS := \
   proc-stat \
   proc-status \
+  cmdline \
   nspid \
   proc-cgroup \
   container \

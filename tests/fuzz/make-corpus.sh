@@ -41,6 +41,7 @@ while IFS= read -r -d '' f; do
   name=${f##*/}
   case $f in
   */proc/*/stat) seed proc-stat <"$f" ;;
+  */proc/*/cmdline) seed cmdline <"$f" ;;
   */proc/*/status)
     seed proc-status <"$f"
     sed -n 's/^NSpid:[[:space:]]*//p' "$f" | seed nspid
@@ -87,6 +88,7 @@ done
 unit=$top/tests/fixtures/unit
 for f in "$unit"/stat-*.txt; do seed proc-stat <"$f"; done
 for f in "$unit"/status-*.txt; do seed proc-status <"$f"; done
+seed cmdline <"$unit/cmdline-sh.bin"
 cgunit=$top/tests/fixtures/cgroup/unit
 seed proc-cgroup <"$cgunit/proc-cgroup-hybrid"
 for f in "$cgunit"/v[12]-root-*; do

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "isoscope/cli.h"
 #include "isoscope/error.h"
+#include "isoscope/snapshot.h"
 #include "isoscope/util.h"
 
 #include <stdlib.h>
@@ -13,6 +14,9 @@ struct iso_global iso_global;
 const struct cli_opt cli_global_opts[] = {
   { "sysroot", OPT_SYSROOT, required_argument, "<dir>",
     "read <dir>/proc and <dir>/sys/fs/cgroup instead of the live ones" },
+  { "load", OPT_LOAD, required_argument, "<file>",
+    "read a snapshot or a record (isoscope snapshot, isoscope record) instead of the live host" },
+  { "at", OPT_AT, required_argument, "<time>", "with --load of a record: the sample at or before <time>" },
   { "no-color", OPT_NO_COLOR, no_argument, NULL, "never use colours (NO_COLOR is honoured too)" },
   { "help", 'h', no_argument, NULL, "show this help and exit" },
   { "version", 'V', no_argument, NULL, "show the version and exit" },
@@ -84,6 +88,14 @@ cli_global_option (int c, const char *arg)
     case OPT_SYSROOT:
       iso_global.sysroot = arg;
       return true;
+    case OPT_LOAD:
+      iso_global.load = arg;
+      snapshot_source_set (arg);
+      return true;
+    case OPT_AT:
+      iso_global.at = arg;
+      snapshot_source_set_at (arg);
+      return true;
     case OPT_NO_COLOR:
       iso_global.no_color = true;
       return true;
@@ -136,4 +148,14 @@ cli_print_options (FILE *out, const struct cli_opt *opts)
     }
   fputs ("\nGlobal options:\n", out);
   print_table (out, cli_global_opts);
+}
+
+bool
+cli_refuse_load (const char *cmd)
+{
+  if (!iso_global.load && !iso_global.at)
+    return false;
+  fprintf (stderr, "isoscope %s: --%s reads a saved host, but %s works on the live one\n", cmd,
+           iso_global.load ? "load" : "at", cmd);
+  return true;
 }

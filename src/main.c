@@ -19,6 +19,9 @@ const struct iso_command iso_commands[] = {
   { "diff", cmd_diff, "what differs between the isolation of two targets", diff_opts },
   { "cgroups", cmd_cgroups, "the cgroup tree with limits, usage, rates, pressure and containers", cgroups_opts },
   { "enter", cmd_enter, "run a command in a target's namespaces (an nsenter superset)", enter_opts },
+  { "snapshot", cmd_snapshot, "the whole model of the host as one JSON document (read back with --load)",
+    snapshot_opts },
+  { "record", cmd_record, "append samples of the model to a file, for top --load and --at", record_opts },
   { "run", cmd_run, "run a command in new namespaces with limits and a root filesystem", run_opts },
   { NULL, NULL, NULL, NULL },
 };

@@ -8,7 +8,7 @@
 # columns of ls are in __isoscope_ls_columns.
 
 # Print the command word of the command line being edited (skipping the
-# global options and the value of --sysroot); fail when there is none yet.
+# global options and the values of --sysroot, --load and --at); fail when there is none yet.
 function __isoscope_command
     set -l words (commandline -opc)
     set -e words[1]
@@ -19,7 +19,7 @@ function __isoscope_command
             continue
         end
         switch $w
-            case --sysroot
+            case --sysroot --load --at
                 set skip 1
             case '-*'
                 continue
@@ -475,10 +475,14 @@ complete -c isoscope -n __isoscope_no_command -a explain -d 'Describe how a proc
 complete -c isoscope -n __isoscope_no_command -a diff -d 'Show what differs between the isolation of two targets'
 complete -c isoscope -n __isoscope_no_command -a cgroups -d 'Show the cgroup tree with limits, usage and pressure'
 complete -c isoscope -n __isoscope_no_command -a enter -d 'Run a command in the namespaces of a target'
+complete -c isoscope -n __isoscope_no_command -a snapshot -d 'Save the whole model of the host as one JSON document'
+complete -c isoscope -n __isoscope_no_command -a record -d 'Append samples of the model to a file'
 complete -c isoscope -n __isoscope_no_command -a run -d 'Run a command in new namespaces, with limits and a root of its own'
 
 # Global options: accepted before the command and by every command.
 complete -c isoscope -l sysroot -x -a '(__fish_complete_directories)' -d 'Read DIR/proc instead of /proc'
+complete -c isoscope -l load -r -F -d 'Read a snapshot or a record instead of the live host'
+complete -c isoscope -l at -x -d 'With --load of a record: the sample at or before TIME'
 complete -c isoscope -l no-color -d 'Never colour the output'
 complete -c isoscope -s h -l help -d 'Print help and exit'
 complete -c isoscope -s V -l version -d 'Print the version and exit'
@@ -638,3 +642,10 @@ complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l cg
 complete -c isoscope -n '__isoscope_using run; and __isoscope_run_next destination' -F
 complete -c isoscope -n '__isoscope_using run; and __isoscope_run_next command' -x -a '(__fish_complete_command)'
 complete -c isoscope -n '__isoscope_using run; and __isoscope_run_next argument' -F
+
+# isoscope snapshot, isoscope record
+complete -c isoscope -n '__isoscope_using snapshot' -s o -l output -r -F -d 'Write to FILE instead of stdout'
+complete -c isoscope -n '__isoscope_using record' -s o -l output -r -F -d 'The record file'
+complete -c isoscope -n '__isoscope_using record' -l interval -x -d 'Seconds between samples'
+complete -c isoscope -n '__isoscope_using record' -l count -x -d 'Stop after N samples'
+complete -c isoscope -n '__isoscope_using record' -l duration -x -d 'Stop after SECONDS'

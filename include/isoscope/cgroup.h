@@ -193,6 +193,13 @@ int cg_tree_collect (struct cg_tree **out, const char *sysroot, iso_error_t *err
 int cg_tree_collect_fields (struct cg_tree **out, const char *sysroot, uint64_t fields, iso_error_t *err);
 #define CG_FIELDS_CPUSET (1ULL << 63)
 _Static_assert(CGF_COUNT < 63, "cgroup fields must fit a 64-bit mask beside CG_FIELDS_CPUSET");
+/* Building a tree by hand (the snapshot loader): a hierarchy, a cgroup under PARENT
+   (NULL for the root), then the index that cg_tree_find uses, once every cgroup is in. */
+struct cg_hierarchy *cg_tree_add_hierarchy (struct cg_tree *t, bool v2, const char *name);
+struct iso_cgroup *cg_tree_add (struct cg_tree *t, struct cg_hierarchy *h, struct iso_cgroup *parent, const char *path);
+void cg_tree_index (struct cg_tree *t);
+/* FIELDS plus every field read from the same files (what a collection of FIELDS fills). */
+uint64_t cg_fields_expand (uint64_t fields);
 /* Processes and threads of CG, read now (the walk counts each path in one hierarchy only). */
 void cg_count_members (struct iso_cgroup *cg);
 /* The cgroup layout of the host without walking it. */

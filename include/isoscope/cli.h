@@ -11,6 +11,8 @@
 struct iso_global
 {
   const char *sysroot;
+  const char *load; /* --load FILE: collections read it instead of the live host */
+  const char *at;   /* --at TIME: the sample of a record */
   bool no_color;
 };
 extern struct iso_global iso_global;
@@ -21,6 +23,8 @@ enum
   OPT_SYSROOT = 0x1000,
   OPT_NO_COLOR,
   OPT_VERSION,
+  OPT_LOAD,
+  OPT_AT,
   OPT_GLOBAL_END,
 };
 
@@ -86,6 +90,13 @@ int cmd_cgroups (int argc, char **argv);
 extern const struct cli_opt cgroups_opts[];
 int cmd_run (int argc, char **argv);
 extern const struct cli_opt run_opts[];
+int cmd_snapshot (int argc, char **argv);
+extern const struct cli_opt snapshot_opts[];
+int cmd_record (int argc, char **argv);
+extern const struct cli_opt record_opts[];
+/* For commands that act on the live host (enter, run, snapshot, record): a clear error
+   when --load or --at was given.  Returns true (and prints) when one was. */
+bool cli_refuse_load (const char *cmd);
 
 #define ISOSCOPE_VERSION "0.1.0"
 

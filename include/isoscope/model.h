@@ -110,7 +110,8 @@ struct iso_proc
   int seccomp_filters; /* -1 unknown */
   struct iso_ns *ns[NS_TYPE_COUNT];
   struct iso_ns *pid_for_children, *time_for_children;
-  char *cgroup_text;       /* /proc/PID/cgroup as read (owned), NULL when not read */
+  char *cgroup_text;       /* /proc/PID/cgroup as read (owned), NULL when not read; split in place */
+  size_t cgroup_len;       /* its length as read (proc_cgroup_text puts the text back together) */
   const char *cgroup_path; /* the path in the primary hierarchy (points into cgroup_text) */
   struct iso_cgroup *
       *cgroups; /* by hierarchy index of the model's cg tree; NULL entries when not found (owned array) */

@@ -35,6 +35,13 @@ char *proc_cmdline_join (const char *buf, size_t len);
    ns links, threads and fds as FLAGS ask). */
 void proc_collect_all (struct iso_model *m, int procfd, unsigned flags);
 
+/* Take TEXT (a /proc/PID/cgroup text, owned from now on) as P's cgroups: link P to its
+   cgroup in every hierarchy of M's tree, choose the primary path, recognise its container. */
+void proc_link_cgroup_text (struct iso_model *m, struct iso_proc *p, char *text);
+
+/* P's /proc/PID/cgroup text as it was read (before the split).  Caller frees; NULL when not read. */
+char *proc_cgroup_text (const struct iso_proc *p);
+
 /* Read a process's command line or status now, for the few processes a view
    shows; nothing is read when the pid now belongs to another process. */
 void proc_load_cmdline (int procfd, struct iso_proc *p);

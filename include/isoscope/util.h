@@ -93,6 +93,9 @@ bool util_path_under (const char *path, const char *dir);
    become \xNN.  Caller frees. */
 char *util_escape (const char *s);
 
+/* CLOCK_MONOTONIC in seconds. */
+double util_monotonic_now (void);
+
 /* Resolve a uid to a user name (cached; the string is owned by the cache). */
 const char *util_user_name (unsigned uid);
 

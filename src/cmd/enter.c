@@ -173,6 +173,8 @@ again:
         if (!p.ns[t].file && !(t == NS_USER && p.user_parent))
           all_files = false;
       }
+  if (cli_refuse_load ("enter"))
+    return cli_try_help ("enter");
   if (!target && optind < argc && (!any_ns || !all_files || p.all || p.join_cgroup || p.user_parent))
     {
       target = argv[optind++];

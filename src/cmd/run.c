@@ -527,6 +527,8 @@ cmd_run (int argc, char **argv)
           goto usage_error;
         }
     }
+  if (cli_refuse_load ("run"))
+    return cli_try_help ("run");
   if (p.as_pid1 && !p.ns[NS_PID].want)
     BAD ("--as-pid-1 needs a new pid namespace (-p)");
   if (p.wd && p.chdir)

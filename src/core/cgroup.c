@@ -2,6 +2,7 @@
 /* cgroup.c: discover cgroup hierarchies (v1, v2, hybrid), walk them and read every controller's values. */
 #define _GNU_SOURCE
 #include "isoscope/cgroup.h"
+#include "isoscope/snapshot.h"
 #include "isoscope/util.h"
 
 #include <errno.h>
@@ -579,6 +580,21 @@ source_fields (const struct cg_source *src)
   return m;
 }
 
+uint64_t
+cg_fields_expand (uint64_t fields)
+{
+  if (!fields)
+    return 0;
+  uint64_t all = fields;
+  for (size_t i = 0; i < ARRAY_SIZE (cg_sources); i++)
+    if (fields & source_fields (&cg_sources[i]))
+      all |= source_fields (&cg_sources[i]);
+  uint64_t ws = (1ULL << CGF_MEMORY_CURRENT) | (1ULL << CGF_MEMORY_STAT_INACTIVE_FILE);
+  if ((all & ws) == ws)
+    all |= 1ULL << CGF_MEMORY_WORKING_SET;
+  return all;
+}
+
 /* Is WORD one of the space-separated words of LIST? */
 static bool
 word_in (const char *list, const char *word)
@@ -761,8 +777,8 @@ read_cgroup (struct cg_tree *t, struct iso_cgroup *cg, int dirfd)
     t->ndenied++;
 }
 
-static struct iso_cgroup *
-new_cgroup (struct cg_tree *t, struct cg_hierarchy *h, struct iso_cgroup *parent, const char *path)
+struct iso_cgroup *
+cg_tree_add (struct cg_tree *t, struct cg_hierarchy *h, struct iso_cgroup *parent, const char *path)
 {
   struct iso_cgroup *cg = xzalloc (sizeof *cg);
   cg->h = h;
@@ -822,7 +838,7 @@ walk (struct cg_tree *t, struct cg_hierarchy *h, struct iso_cgroup *cg, int dirf
         }
       cleanup_free char *path
           = strcmp (cg->path, "/") == 0 ? xasprintf ("/%s", names[i]) : xasprintf ("%s/%s", cg->path, names[i]);
-      struct iso_cgroup *child = new_cgroup (t, h, cg, path);
+      struct iso_cgroup *child = cg_tree_add (t, h, cg, path);
       free (names[i]);
       walk (t, h, child, cfd, depth + 1);
     }
@@ -830,7 +846,6 @@ walk (struct cg_tree *t, struct cg_hierarchy *h, struct iso_cgroup *cg, int dirf
   close (dirfd);
 }
 
-static void cg_index_build (struct cg_tree *t);
 static void count_members (struct cg_tree *t);
 
 static int
@@ -856,8 +871,8 @@ is_fs (const char *path, long magic, bool sysroot)
   return statfs (path, &sfs) == 0 && (long)sfs.f_type == magic;
 }
 
-static void
-add_hierarchy (struct cg_tree *t, bool v2, const char *name)
+struct cg_hierarchy *
+cg_tree_add_hierarchy (struct cg_tree *t, bool v2, const char *name)
 {
   t->h = xreallocarray (t->h, t->nh + 1, sizeof *t->h);
   struct cg_hierarchy *h = &t->h[t->nh++];
@@ -871,6 +886,7 @@ add_hierarchy (struct cg_tree *t, bool v2, const char *name)
     h->controllers = strncmp (name, "name=", 5) == 0 ? xstrdup (name) : xstrdup ("name=systemd");
   else
     h->controllers = xstrdup (name);
+  return h;
 }
 
 int
@@ -882,6 +898,8 @@ cg_tree_collect (struct cg_tree **out, const char *sysroot, iso_error_t *err)
 int
 cg_tree_collect_fields (struct cg_tree **out, const char *sysroot, uint64_t fields, iso_error_t *err)
 {
+  if (snapshot_source_active ())
+    return snapshot_source_cgroups (out, fields, err);
   bool fixture = sysroot && *sysroot;
   struct cg_tree *t = xzalloc (sizeof *t);
   /* The working set is derived: it needs memory.current and inactive_file. */
@@ -892,7 +910,7 @@ cg_tree_collect_fields (struct cg_tree **out, const char *sysroot, uint64_t fiel
   if (is_fs (t->root, ISO_CGROUP2_SUPER_MAGIC, fixture))
     {
       t->mode = CG_MODE_V2;
-      add_hierarchy (t, true, "");
+      cg_tree_add_hierarchy (t, true, "");
     }
   else
     {
@@ -926,12 +944,12 @@ cg_tree_collect_fields (struct cg_tree **out, const char *sysroot, uint64_t fiel
           cleanup_free char *dir = xasprintf ("%s/%s", t->root, names[i]);
           if (is_fs (dir, ISO_CGROUP2_SUPER_MAGIC, fixture))
             {
-              add_hierarchy (t, true, names[i]);
+              cg_tree_add_hierarchy (t, true, names[i]);
               any_v2 = true;
             }
           else if (is_fs (dir, ISO_CGROUP_SUPER_MAGIC, fixture))
             {
-              add_hierarchy (t, false, names[i]);
+              cg_tree_add_hierarchy (t, false, names[i]);
               any_v1 = true;
             }
           free (names[i]);
@@ -945,11 +963,11 @@ cg_tree_collect_fields (struct cg_tree **out, const char *sysroot, uint64_t fiel
       int fd = open (h->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       if (fd < 0)
         continue;
-      h->root = new_cgroup (t, h, NULL, "/");
+      h->root = cg_tree_add (t, h, NULL, "/");
       walk (t, h, h->root, fd, 0);
     }
   (void)err;
-  cg_index_build (t);
+  cg_tree_index (t);
   count_members (t);
   *out = t;
   return 0;
@@ -1006,8 +1024,8 @@ cg_key_hash (const struct cg_hierarchy *h, const char *path)
   return x;
 }
 
-static void
-cg_index_build (struct cg_tree *t)
+void
+cg_tree_index (struct cg_tree *t)
 {
   t->index_cap = 16;
   while (t->index_cap < t->nall * 2)

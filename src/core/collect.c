@@ -5,6 +5,7 @@
 #include "isoscope/cgroup.h"
 #include "isoscope/ns.h"
 #include "isoscope/proc.h"
+#include "isoscope/snapshot.h"
 #include "isoscope/util.h"
 
 #include <errno.h>
@@ -40,6 +41,8 @@ scan_viewer (struct iso_scan *s)
 int
 iso_model_collect (struct iso_model **out, const struct iso_collect_opts *opts, iso_error_t *err)
 {
+  if (snapshot_source_active ())
+    return snapshot_source_model (out, opts ? opts->flags : COLLECT_ALL, err);
   double cpu0 = cpu_now ();
   const char *sysroot = opts && opts->sysroot && *opts->sysroot ? opts->sysroot : NULL;
   unsigned flags = opts ? opts->flags : COLLECT_ALL;

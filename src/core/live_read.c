@@ -118,6 +118,7 @@ parse_cgroup (struct iso_live *l, struct live_proc *lp)
   struct iso_proc *p = lp->p;
   free (p->cgroup_text);
   p->cgroup_text = xstrdup (lp->cgroup_raw);
+  p->cgroup_len = strlen (p->cgroup_text);
   p->cgroup_path = NULL;
   p->container = NULL;
   const char *v2 = NULL, *memory = NULL, *named = NULL, *other = NULL;

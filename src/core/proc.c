@@ -426,7 +426,6 @@ collect_fds (struct iso_model *m, int piddir, struct iso_proc *p)
 static void
 proc_link_cgroups (struct iso_model *m, int piddir, struct iso_proc *p)
 {
-  const struct cg_tree *t = m->cg;
   char *text;
   long n = util_read_file_at (piddir, "cgroup", &text);
   if (n < 0)
@@ -435,7 +434,15 @@ proc_link_cgroups (struct iso_model *m, int piddir, struct iso_proc *p)
         p->errors |= PROC_ERR_DENIED;
       return;
     }
+  proc_link_cgroup_text (m, p, text);
+}
+
+void
+proc_link_cgroup_text (struct iso_model *m, struct iso_proc *p, char *text)
+{
+  const struct cg_tree *t = m->cg;
   p->cgroup_text = text;
+  p->cgroup_len = strlen (text);
   p->cgroups = xcalloc (t->nh ? t->nh : 1, sizeof *p->cgroups);
   /* The text is split in place: cgroup_path points into it. */
   const char *v2path = NULL, *memory = NULL, *named = NULL, *other = NULL;
@@ -692,6 +699,27 @@ open_same_process (int procfd, const struct iso_proc *p)
       return -1;
     }
   return piddir;
+}
+
+char *
+proc_cgroup_text (const struct iso_proc *p)
+{
+  if (!p->cgroup_text)
+    return NULL;
+  char *s = xmalloc (p->cgroup_len + 1);
+  memcpy (s, p->cgroup_text, p->cgroup_len);
+  s[p->cgroup_len] = '\0';
+  /* cg_parse_proc_line cut each line at its two colons and its newline. */
+  int seps = 0;
+  for (size_t i = 0; i < p->cgroup_len; i++)
+    if (s[i] == '\n')
+      seps = 0;
+    else if (s[i] == '\0')
+      {
+        s[i] = seps < 2 ? ':' : '\n';
+        seps = seps < 2 ? seps + 1 : 0;
+      }
+  return s;
 }
 
 void

@@ -11,16 +11,16 @@ DESTDIR ?=
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := smartcols mount libcap libcjson ncursesw
+PKGS := smartcols mount libcap libcjson ncursesw libseccomp
 
 WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes -Wundef \
         -Wpointer-arith -Wcast-align -Wwrite-strings -Wno-missing-field-initializers
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 $(WARN) -Iinclude $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
-# libcap and ncurses are linked statically where Debian ships their archives: each
+# libcap, ncurses and libseccomp are linked statically where Debian ships their archives: each
 # start of isoscope then loads three shared libraries fewer (about 0.3 ms, measured
 # by bench/run-launch.sh, where isoscope run is timed against bwrap).
-STATIC_LIBS := $(foreach l,cap ncursesw tinfo,$(if $(wildcard $(shell $(CC) -print-file-name=lib$(l).a)),$(l)))
+STATIC_LIBS := $(foreach l,cap ncursesw tinfo seccomp,$(if $(wildcard $(shell $(CC) -print-file-name=lib$(l).a)),$(l)))
 DYNAMIC_LIBS := $(filter-out $(STATIC_LIBS:%=-l%),$(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null))
 comma := ,
 LDLIBS := $(DYNAMIC_LIBS) $(if $(STATIC_LIBS),-Wl$(comma)-Bstatic $(STATIC_LIBS:%=-l%) -Wl$(comma)-Bdynamic) -lm
@@ -57,16 +57,27 @@ $(BUILDDIR)/%.o: %.c $(wildcard include/isoscope/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILDDIR)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(CORE_OBJS)
+# The exec modules that stand alone (no phases, no main) are unit-tested too.
+UNIT_EXEC_OBJS := $(addprefix $(BUILDDIR)/src/exec/,caps.o seccomp.o seccomp_file.o profile.o)
+$(BUILDDIR)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(CORE_OBJS) $(UNIT_EXEC_OBJS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(CORE_OBJS) $(filter $(BUILDDIR)/src/exec/%.o,$^) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(CORE_OBJS) $(filter-out $(UNIT_EXEC_OBJS),$(filter $(BUILDDIR)/src/exec/%.o,$^)) $(UNIT_EXEC_OBJS) $(LDLIBS)
 # Unit tests of run's argument parsers link those objects too.
 $(BUILDDIR)/tests/test-limits: $(BUILDDIR)/src/exec/limits.o $(BUILDDIR)/src/exec/idmap.o
 
 unit: $(UNIT_BINS)
 
+# isoscope with the self-check's test hook (ISOSCOPE_TEST_DRIFT, src/exec/harden.c): only
+# tests/system/run-verify-refusal.t runs it; the installed binary never has the hook.
+HOOKS_PROG := $(BUILDDIR)/isoscope-hooks
+$(BUILDDIR)/hooks/harden.o: src/exec/harden.c $(wildcard include/isoscope/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DISOSCOPE_TEST_HOOKS -c -o $@ $<
+$(HOOKS_PROG): $(filter-out $(BUILDDIR)/src/exec/harden.o,$(OBJS)) $(BUILDDIR)/hooks/harden.o
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # The whole test suite through prove (TAP).  Root-only tests skip with a reason when not root.
-check: $(PROG) $(UNIT_BINS)
+check: $(PROG) $(UNIT_BINS) $(HOOKS_PROG)
 	ISOSCOPE=$(abspath $(PROG)) UNIT_DIR=$(abspath $(BUILDDIR)/tests) \
 	  prove -v --timer tests/run-unit.sh tests/cli/*.t tests/system/*.t tests/tui/*.t tests/vm/*.t
 

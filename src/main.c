@@ -23,6 +23,7 @@ const struct iso_command iso_commands[] = {
     snapshot_opts },
   { "record", cmd_record, "append samples of the model to a file, for top --load and --at", record_opts },
   { "run", cmd_run, "run a command in new namespaces with limits and a root filesystem", run_opts },
+  { "verify", cmd_verify, "check a running process against a run profile (exit 3 when a check fails)", verify_opts },
   { NULL, NULL, NULL, NULL },
 };
 

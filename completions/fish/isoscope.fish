@@ -207,6 +207,16 @@ function __isoscope_cap_set
     end
 end
 
+# verify --cap-add: ALL or a comma-separated list of capability names.
+function __isoscope_cap_list
+    set -l tok (string replace -r -- '^--cap-add=' '' (commandline -ct))
+    set -l head (string match -r -- '^(?:[^,]*,)*' $tok)
+    test -z "$head"; and echo ALL
+    __isoscope_cap_set | string match -rv '^(docker|none)$' | string replace -r '^.*,' '' | while read -l c
+        printf '%s%s\n' "$head" $c
+    end
+end
+
 # Cgroup paths for `isoscope cgroups PATH`: the directories at that path in
 # every hierarchy under /sys/fs/cgroup.
 function __isoscope_cgroup_paths
@@ -390,7 +400,7 @@ function __isoscope_run_scan
                 set vopt (string replace -r -- '^--([^=]*)=.*' '$1' $w)
                 set need 1
                 set vidx 2
-            case --propagation --map-user --map-group --map-users --map-groups --setgroups --monotonic --boottime --root --wd --setuid --setgid --hostname --rootfs --overlay --overlay-upper --overlay-work --tmpfs --proc --dev --chdir --unsetenv --memory --memory-swap --cpus --pids --cpuset --io-weight --rlimit --timeout --cgroup-parent --sysroot
+            case --propagation --map-user --map-group --map-users --map-groups --setgroups --monotonic --boottime --root --wd --setuid --setgid --hostname --rootfs --overlay --overlay-upper --overlay-work --tmpfs --proc --dev --chdir --unsetenv --memory --memory-swap --cpus --pids --cpuset --io-weight --rlimit --timeout --cgroup-parent --profile --cap-add --cap-drop --seccomp --session --pass-fd --apparmor --selinux --sysroot
                 set vopt (string sub -s 3 -- $w)
                 set need 1
                 set vidx 1
@@ -478,6 +488,7 @@ complete -c isoscope -n __isoscope_no_command -a enter -d 'Run a command in the 
 complete -c isoscope -n __isoscope_no_command -a snapshot -d 'Save the whole model of the host as one JSON document'
 complete -c isoscope -n __isoscope_no_command -a record -d 'Append samples of the model to a file'
 complete -c isoscope -n __isoscope_no_command -a run -d 'Run a command in new namespaces, with limits and a root of its own'
+complete -c isoscope -n __isoscope_no_command -a verify -d 'Check a running process against a run profile'
 
 # Global options: accepted before the command and by every command.
 complete -c isoscope -l sysroot -x -a '(__fish_complete_directories)' -d 'Read DIR/proc instead of /proc'
@@ -639,6 +650,19 @@ complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l io
 complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l rlimit -x -a 'as= core= cpu= data= fsize= locks= memlock= msgqueue= nice= nofile= nproc= rss= rtprio= rttime= sigpending= stack=' -d 'A resource limit (NAME=SOFT[:HARD])'
 complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l timeout -x -d 'Kill the sandbox after this many seconds'
 complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l cgroup-parent -x -a '(__isoscope_cgroup_paths)' -d "Make the sandbox's cgroup below this cgroup"
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l profile -x -a 'strict default compat' -d 'Hardening profile'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l cap-add -x -a '(__isoscope_cap_list)' -d 'Keep these capabilities (names or ALL)'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l cap-drop -x -a '(__isoscope_cap_list)' -d 'Drop these capabilities (names or ALL)'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l seccomp -r -F -a 'default unconfined' -d 'Seccomp policy: default, unconfined, or a policy file'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l allow-new-privs -d 'Do not set no_new_privs (a weakening)'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l session -x -a 'always tty never' -d 'A new session (setsid): always, tty or never'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l new-session -d 'A new session always'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l pass-fd -x -d 'Keep this descriptor open in the command'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l keep-env -f -a '(set -nx)' -d 'Keep these variables too (--keep-env=VAR,...), or the whole environment'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l apparmor -x -d 'Run the command under this AppArmor profile'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l selinux -x -d 'Run the command with this SELinux label'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -l explain -d 'Print the resolved plan and run nothing'
+complete -c isoscope -n '__isoscope_using run; and __isoscope_run_options' -s J -l json -d 'With --explain: print the plan as JSON'
 complete -c isoscope -n '__isoscope_using run; and __isoscope_run_next destination' -F
 complete -c isoscope -n '__isoscope_using run; and __isoscope_run_next command' -x -a '(__fish_complete_command)'
 complete -c isoscope -n '__isoscope_using run; and __isoscope_run_next argument' -F
@@ -649,3 +673,13 @@ complete -c isoscope -n '__isoscope_using record' -s o -l output -r -F -d 'The r
 complete -c isoscope -n '__isoscope_using record' -l interval -x -d 'Seconds between samples'
 complete -c isoscope -n '__isoscope_using record' -l count -x -d 'Stop after N samples'
 complete -c isoscope -n '__isoscope_using record' -l duration -x -d 'Stop after SECONDS'
+
+# isoscope verify TARGET
+complete -c isoscope -n '__isoscope_using verify' -s p -l profile -x -a 'strict default compat' -d 'The run profile to check against'
+complete -c isoscope -n '__isoscope_using verify' -l cap-add -x -a '(__isoscope_cap_list)' -d 'Allow these capabilities too'
+complete -c isoscope -n '__isoscope_using verify' -l pass-fd -x -d 'This fd may be open too'
+complete -c isoscope -n '__isoscope_using verify' -l memory -x -d 'Its cgroup must limit memory to this or less'
+complete -c isoscope -n '__isoscope_using verify' -l pids -x -d 'Its cgroup must limit tasks to this or fewer'
+complete -c isoscope -n '__isoscope_using verify' -s J -l json -d 'Print JSON'
+complete -c isoscope -n '__isoscope_using verify; and string match -q -- "/*" (commandline -ct)' -a '(__isoscope_cgroup_paths)'
+complete -c isoscope -n '__isoscope_using verify; and not string match -q -- "-*" (commandline -ct)' -a '(__fish_complete_pids)'

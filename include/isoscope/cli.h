@@ -97,6 +97,8 @@ extern const struct cli_opt record_opts[];
 /* For commands that act on the live host (enter, run, snapshot, record): a clear error
    when --load or --at was given.  Returns true (and prints) when one was. */
 bool cli_refuse_load (const char *cmd);
+int cmd_verify (int argc, char **argv);
+extern const struct cli_opt verify_opts[];
 
 #define ISOSCOPE_VERSION "0.1.0"
 

@@ -90,6 +90,62 @@ struct run_limits
   size_t nrlimits;
 };
 
+/* ---- hardening: capabilities, seccomp, no_new_privs, session, fds, environment, masks, LSM ---- */
+
+enum run_seccomp
+{
+  RUN_SECCOMP_DEFAULT,    /* the built-in deny list (src/exec/seccomp.c) */
+  RUN_SECCOMP_UNCONFINED, /* no filter */
+  RUN_SECCOMP_FILE,       /* a policy file (seccomp_file.c) */
+};
+
+enum run_session
+{
+  RUN_SESSION_TTY,    /* a new session when stdin, stdout or stderr is a terminal */
+  RUN_SESSION_ALWAYS, /* always a new session */
+  RUN_SESSION_NEVER,  /* the caller's session (and terminal) stay shared */
+};
+
+/* The settings a profile bundles; a bit per setting in run_harden.flagged says an
+   option given on the command line chose it, so the profile leaves it alone. */
+enum run_setting
+{
+  RUN_SET_CAPS,
+  RUN_SET_SECCOMP,
+  RUN_SET_NNP,
+  RUN_SET_SESSION,
+  RUN_SET_ENV,
+  RUN_SET_MASKS,
+  RUN_SET_NAMESPACES,
+  RUN_SET_RLIMITS,
+  RUN_SET_COUNT,
+};
+
+struct seccomp_policy;
+
+struct run_harden
+{
+  const char *profile;        /* "strict", "default" or "compat" (static) */
+  unsigned flagged;           /* 1 << RUN_SET_*: chosen by an option, not by the profile */
+  bool caps_unchanged;        /* leave the capability sets as the command would get them (compat) */
+  uint64_t caps_keep;         /* else the capabilities left in all five sets and the bounding set */
+  uint64_t cap_add, cap_drop; /* --cap-add, --cap-drop as given (ALL: every bit) */
+  enum run_seccomp seccomp;
+  const char *seccomp_file;
+  struct seccomp_policy *policy; /* loaded by the prepare phase (owned) */
+  bool nnp;                      /* PR_SET_NO_NEW_PRIVS before exec */
+  enum run_session session;
+  bool new_session;      /* resolved by prepare: setsid() in the command */
+  bool keep_env;         /* the whole environment reaches the command (--keep-env) */
+  const char **env_keep; /* variables kept besides the allowlist (owned array, borrowed strings) */
+  size_t nenv_keep;
+  int *pass_fds; /* --pass-fd (owned) */
+  size_t npass_fds;
+  bool masks; /* Docker's masked and read-only paths in each new proc */
+  const char *apparmor, *selinux;
+  bool explain, explain_json; /* --explain: print the plan, run nothing */
+};
+
 struct run_ns
 {
   bool want;
@@ -121,6 +177,7 @@ struct run_plan
   struct run_env *env; /* in the order given (owned array) */
   size_t nenv;
   struct run_limits limits;
+  struct run_harden harden;
   double timeout; /* seconds; 0 for none */
   char **argv;    /* the command, or NULL for a shell */
   char **owned;   /* strings the parser made (absolute paths...), freed with the plan */
@@ -129,6 +186,30 @@ struct run_plan
 
 void run_plan_init (struct run_plan *p);
 void run_plan_release (struct run_plan *p);
+
+/* Fill in every hardening setting of P that no option chose from the profile NAME
+   ("strict", "default", "compat").  An unknown NAME: an error naming it and the known ones. */
+int run_profile_apply (struct run_plan *p, const char *name, iso_error_t *err);
+/* The profile names, comma separated (for messages). */
+const char *run_profile_names (void);
+
+/* The weakenings of P against the default profile, one line each ("no seccomp filter
+   (--seccomp unconfined)"); NULL-terminated, owned by the caller (free each and the array). */
+char **run_profile_weakenings (const struct run_plan *p);
+
+/* Where setting S of P came from: FLAG when an option chose it, else "profile NAME" (owned). */
+char *run_profile_origin (const struct run_plan *p, enum run_setting s, const char *flag);
+
+struct verify_expect;
+/* The expectation a resolved plan implies for the command just before its exec: capability
+   ceiling, NoNewPrivs, seccomp mode, new namespaces, masked and read-only paths, open fds
+   (0-2, --pass-fd and the channel fds of isoscope, which close at exec), a new session
+   and the cgroup limits.  E borrows from P. */
+void sandbox_expect (const struct run_plan *p, struct verify_expect *e);
+
+/* Docker's masked (made unreadable) and read-only paths, NULL-terminated. */
+extern const char *const sandbox_masked_paths[];
+extern const char *const sandbox_readonly_paths[];
 
 /* True when the plan builds a new root (--rootfs or --overlay). */
 bool run_plan_new_root (const struct run_plan *p);
@@ -162,8 +243,14 @@ extern const size_t sandbox_nphases;
 
 const char *sandbox_role_name (enum sandbox_role r);
 
-/* Print the phases that apply to P, one per line. */
-void sandbox_describe (FILE *out, const struct run_plan *p);
+/* What the host adds to P: a user namespace when the caller lacks CAP_SYS_ADMIN but
+   wants other namespaces, and whether the command gets a new session.  True when the
+   caller has CAP_SYS_ADMIN; *CAN_MAP when it may write any id map (CAP_SETUID, CAP_SETGID). */
+bool sandbox_resolve (struct run_plan *p, bool *can_map);
+
+/* --explain: every step of P in execution order with its details, and where each
+   hardening setting came from and why; as text or as a JSON document. */
+int run_explain (FILE *out, struct run_plan *p, bool json, iso_error_t *err);
 
 /* How the sandbox ended. */
 struct run_result
@@ -178,6 +265,92 @@ struct run_result
    Everything made is undone on failure; only the --TYPE=FILE mounts outlive a
    sandbox that ran. */
 int sandbox_run (struct run_plan *p, struct run_result *res, iso_error_t *err);
+
+/* ---- capabilities (src/exec/caps.c) ---- */
+
+/* The bit --cap-add ALL and --cap-drop ALL set in their masks (no capability has it). */
+#define CAPS_ALL (1ULL << 63)
+
+/* "CAP_NET_RAW,sys_admin" or "ALL" (any case) into a mask.  0, or -EINVAL with *BAD
+   the first name that is not a capability (owned). */
+int caps_parse_list (const char *text, uint64_t *mask, char **bad);
+/* BASE with --cap-add ADD and --cap-drop DROP applied: ALL in ADD keeps all but the
+   named drops, ALL in DROP keeps only the adds, else (BASE - DROP) + ADD. */
+uint64_t caps_resolve (uint64_t base, uint64_t add, uint64_t drop);
+/* "none", "ALL" or "cap_chown,cap_kill" (owned). */
+char *caps_text (uint64_t mask);
+/* Command: KEEP becomes the effective, permitted, inheritable and ambient sets and the
+   bounding set; everything else is dropped.  A capability of NAMED that the process
+   lacks is an error; others of KEEP it lacks are left out (ALL means all it has). */
+int caps_apply (uint64_t keep, uint64_t named, iso_error_t *err);
+
+/* ---- seccomp (src/exec/seccomp.c, policy files in seccomp_file.c) ---- */
+
+enum seccomp_policy_action
+{
+  SECCOMP_POLICY_ALLOW,
+  SECCOMP_POLICY_ERRNO, /* fail with errno_ret */
+  SECCOMP_POLICY_KILL,  /* kill the process */
+  SECCOMP_POLICY_LOG,   /* allow and log */
+};
+
+enum seccomp_policy_op
+{
+  SECCOMP_POLICY_EQ,
+  SECCOMP_POLICY_NE,
+  SECCOMP_POLICY_LT,
+  SECCOMP_POLICY_LE,
+  SECCOMP_POLICY_GT,
+  SECCOMP_POLICY_GE,
+  SECCOMP_POLICY_MASKED_EQ, /* (arg & mask) == value */
+};
+
+struct seccomp_policy_cmp
+{
+  unsigned arg; /* 0..5 */
+  enum seccomp_policy_op op;
+  uint64_t mask, value;
+};
+
+/* One rule: SYSCALL gets ACTION when every comparison holds (rules of one syscall are alternatives). */
+struct seccomp_policy_rule
+{
+  char *syscall; /* owned */
+  enum seccomp_policy_action action;
+  int errno_ret;
+  unsigned ncmp;
+  struct seccomp_policy_cmp cmp[6];
+  const char *why; /* the built-in rules say why (static); NULL from a file */
+};
+
+struct seccomp_policy
+{
+  char *source; /* "default" or the file name (owned) */
+  enum seccomp_policy_action def_action;
+  int def_errno;
+  struct seccomp_policy_rule *rules; /* owned */
+  size_t nrules;
+};
+
+/* The built-in policy (a deny list), as a new policy. */
+struct seccomp_policy *seccomp_policy_default (void);
+void seccomp_policy_free (struct seccomp_policy *pol);
+/* Append the built-in rules to POL. */
+void seccomp_policy_add_default (struct seccomp_policy *pol);
+/* Parse the text of a policy file (NAME for messages).  0 and *OUT, or negative with ERR
+   naming the line. */
+int seccomp_policy_parse (const char *text, const char *name, struct seccomp_policy **out, iso_error_t *err);
+/* Read and parse FILE. */
+int seccomp_policy_load (const char *file, struct seccomp_policy **out, iso_error_t *err);
+/* ACTION as policy-file text: "allow", "kill", "log", "errno EPERM" (static or in BUF). */
+const char *seccomp_policy_action_text (enum seccomp_policy_action a, int errno_ret, char *buf, size_t size);
+/* One rule as a policy-file line (owned). */
+char *seccomp_policy_rule_text (const struct seccomp_policy_rule *r);
+struct sock_fprog;
+/* POL as a classic BPF program (OUT->filter owned by the caller). */
+int seccomp_policy_compile (const struct seccomp_policy *pol, struct sock_fprog *out, iso_error_t *err);
+/* Command: load POL as a seccomp filter (for the native architecture and its 32-bit ones). */
+int seccomp_policy_install (const struct seccomp_policy *pol, iso_error_t *err);
 
 /* ---- why namespaces could not be made (src/exec/nserr.c) ---- */
 
@@ -231,6 +404,8 @@ int limits_parse_size (const char *text, int64_t *out);
 int limits_parse_cpus (const char *text, struct run_limits *l);
 /* "nofile=1024:4096", "as=1G", "core=0", "cpu=unlimited".  0, or -EINVAL. */
 int limits_parse_rlimit (const char *text, struct run_rlimit *out);
+/* The --rlimit name of RESOURCE ("nofile"), or "?". */
+const char *limits_rlimit_name (int resource);
 /* The names --rlimit knows, comma separated (for messages and --help). */
 const char *limits_rlimit_names (void);
 

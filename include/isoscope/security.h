@@ -57,6 +57,9 @@ void sec_collect_mntview (int piddir, struct iso_proc *p);
 /* Parse a mountinfo text into a view.  0 or -EINVAL. */
 int sec_parse_mntview (const char *text, struct iso_mntview *v);
 void sec_mntview_free (struct iso_mntview *v);
+/* Is a mount on TARGET (of FSTYPE, bound from ROOT inside its filesystem) a mask that hides
+   what was there: /dev/null bound over a file, or an empty read-only tmpfs over a directory? */
+bool sec_mount_is_mask (const char *target, const char *fstype, const char *root, bool ro);
 
 /* Capability sets as names: "cap_chown,cap_net_raw" (libcap's spelling; a
    capability libcap does not know is "cap_N").  "" for none.  Caller frees. */

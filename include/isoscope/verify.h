@@ -32,10 +32,13 @@ struct verify_expect
   const char *const *masked;
   const char *const *readonly;
 
-  /* Open fds: when check_fds, only 0-2 and those in allowed_fds may be open. */
+  /* Open fds: when check_fds, only 0-2 and those in allowed_fds may be open.
+     fds_cloexec_ok: an fd marked close-on-exec passes too (the check just before exec,
+     where the sandbox's own sync pipe is still open and closes at the exec). */
   bool check_fds;
   const int *allowed_fds;
   size_t nallowed_fds;
+  bool fds_cloexec_ok;
 
   int new_session; /* 1: the process leads a session other than the viewer's; -1: not checked */
 
@@ -58,6 +61,8 @@ struct verify_report
   struct verify_result *results;
   size_t n;
   size_t failed;
+  pid_t pid;          /* the process checked */
+  const char *source; /* the expectation's source (borrowed from it) */
 };
 void verify_report_release (struct verify_report *r);
 
@@ -66,7 +71,12 @@ void verify_report_release (struct verify_report *r);
    tells whether they passed); negative with ERR set when the process could not be read. */
 int verify_process (int piddir, pid_t pid, const struct verify_expect *e, struct verify_report *r, iso_error_t *err);
 
-/* Print R as text lines ("ok"/"FAIL" CHECK want=... got=...) or as a JSON document. */
+/* Print R as text lines ("ok"/"FAIL" CHECK want=... got=...) or as a JSON document
+   (src/out/verify_out.c). */
 void verify_report_print (FILE *out, const struct verify_report *r, bool json);
+
+/* The failed checks of R as one line ("nnp: want 1, got 0; fds: ..."), for an error
+   message.  Caller frees; "" when none failed. */
+char *verify_report_failures (const struct verify_report *r);
 
 #endif

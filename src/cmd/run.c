@@ -7,6 +7,7 @@
 #include "isoscope/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,18 @@ enum
   OPT_RLIMIT,
   OPT_TIMEOUT,
   OPT_CGROUP_PARENT,
+  OPT_PROFILE,
+  OPT_CAP_ADD,
+  OPT_CAP_DROP,
+  OPT_SECCOMP,
+  OPT_ALLOW_NEW_PRIVS,
+  OPT_SESSION,
+  OPT_NEW_SESSION,
+  OPT_PASS_FD,
+  OPT_KEEP_ENV,
+  OPT_APPARMOR,
+  OPT_SELINUX,
+  OPT_EXPLAIN,
 };
 
 /* Options that take two arguments (bwrap's --bind SRC DST): getopt hands over the
@@ -116,6 +129,22 @@ const struct cli_opt run_opts[] = {
   { "timeout", OPT_TIMEOUT, required_argument, "<seconds>", "kill the sandbox after this long (exit 124)" },
   { "cgroup-parent", OPT_CGROUP_PARENT, required_argument, "<path>",
     "make the sandbox's cgroup below this cgroup instead of isoscope's own" },
+  { "profile", OPT_PROFILE, required_argument, "<name>", "hardening profile: strict, default (the default) or compat" },
+  { "cap-add", OPT_CAP_ADD, required_argument, "<caps>", "keep these capabilities (names, comma separated, or ALL)" },
+  { "cap-drop", OPT_CAP_DROP, required_argument, "<caps>", "drop these capabilities (names, comma separated, or ALL)" },
+  { "seccomp", OPT_SECCOMP, required_argument, "<policy>", "seccomp policy: default, unconfined, or a policy file" },
+  { "allow-new-privs", OPT_ALLOW_NEW_PRIVS, no_argument, NULL,
+    "do not set no_new_privs (setuid files work; a weakening)" },
+  { "session", OPT_SESSION, required_argument, "<when>",
+    "a new session (setsid): always, tty (when a terminal is shared) or never" },
+  { "new-session", OPT_NEW_SESSION, no_argument, NULL, "a new session always (as bwrap's; same as --session always)" },
+  { "pass-fd", OPT_PASS_FD, required_argument, "<fd>", "keep descriptor <fd> open in the command" },
+  { "keep-env", OPT_KEEP_ENV, optional_argument, "<var,...>",
+    "keep these variables too, or without a list the whole environment" },
+  { "apparmor", OPT_APPARMOR, required_argument, "<profile>", "run the command under this AppArmor profile" },
+  { "selinux", OPT_SELINUX, required_argument, "<label>", "run the command with this SELinux label" },
+  { "explain", OPT_EXPLAIN, no_argument, NULL, "print the resolved plan, step by step, and run nothing" },
+  { "json", 'J', no_argument, NULL, "with --explain: print the plan as JSON" },
   { NULL, 0, 0, NULL, NULL },
 };
 
@@ -125,10 +154,13 @@ usage (FILE *out)
   fputs ("Usage:\n isoscope run [options] [--] [<command> [<argument>...]]\n\n"
          "Run a command (default: $SHELL, or /bin/sh in a new root) in new namespaces, with a root\n"
          "filesystem of its own and limits.  unshare(1)'s options, bwrap's mount options, and cgroup\n"
-         "limits.  Without privilege a user namespace is added for you.\n",
+         "limits.  Without privilege a user namespace is added for you.  By default (--profile default)\n"
+         "the command has no capabilities, no_new_privs, a seccomp filter, descriptors 0-2 only, a\n"
+         "reduced environment and Docker's masked /proc paths; each relaxation is reported.\n",
          out);
   cli_print_options (out, run_opts);
-  fputs ("\nExit status: the command's; 1 bad usage; 124 --timeout expired; 125 a setup step failed;\n"
+  fputs ("\nExit status: the command's; 1 bad usage; 124 --timeout expired; 125 a setup step failed\n"
+         "(or the check before exec found the command different from the plan);\n"
          "126 the command could not be executed; 127 the command was not found.\n"
          "For more details see isoscope-run(1).\n",
          out);
@@ -151,6 +183,9 @@ run_plan_release (struct run_plan *p)
   free (p->limits.rlimits);
   free (p->mounts);
   free (p->env);
+  free (p->harden.env_keep);
+  free (p->harden.pass_fds);
+  seccomp_policy_free (p->harden.policy);
   for (size_t i = 0; i < p->nowned; i++)
     free (p->owned[i]);
   free (p->owned);
@@ -262,6 +297,36 @@ second_arg (int argc, char **argv, const char *opt)
   return argv[optind++];
 }
 
+/* A comma-separated list of variable names for --keep-env. */
+static int
+plan_keep_env (struct run_plan *p, const char *arg)
+{
+  char *dup = (char *)plan_own (p, xstrdup (arg)), *save = NULL;
+  for (char *v = strtok_r (dup, ",", &save); v; v = strtok_r (NULL, ",", &save))
+    {
+      if (strchr (v, '='))
+        return -1;
+      p->harden.env_keep = xreallocarray (p->harden.env_keep, p->harden.nenv_keep + 1, sizeof *p->harden.env_keep);
+      p->harden.env_keep[p->harden.nenv_keep++] = v;
+    }
+  return p->harden.nenv_keep ? 0 : -1;
+}
+
+#define FLAG(s) (p.harden.flagged |= 1U << (s))
+
+/* Each weakening against the default profile, on stderr, before anything runs. */
+static void
+run_report_weakenings (const struct run_plan *p)
+{
+  char **w = run_profile_weakenings (p);
+  for (char **l = w; *l; l++)
+    {
+      fprintf (stderr, "isoscope run: weakening: %s\n", *l);
+      free (*l);
+    }
+  free (w);
+}
+
 #define BAD(...)                                                                                                       \
   do                                                                                                                   \
     {                                                                                                                  \
@@ -281,6 +346,7 @@ cmd_run (int argc, char **argv)
   cli_parser_init_ex (&parser, run_opts, true);
   int opt;
   const char *s;
+  const char *profile = "default";
   while ((opt = cli_getopt (&parser, argc, argv)) != -1)
     {
       if (cli_global_option (opt, optarg))
@@ -519,6 +585,85 @@ cmd_run (int argc, char **argv)
             BAD ("--cgroup-parent: '%s' must be a cgroup path starting with /", optarg);
           p.limits.cgroup_parent = optarg;
           break;
+        case OPT_PROFILE:
+          profile = optarg;
+          break;
+        case OPT_CAP_ADD:
+        case OPT_CAP_DROP:
+          {
+            uint64_t m;
+            cleanup_free char *badname = NULL;
+            if (caps_parse_list (optarg, &m, &badname) < 0)
+              BAD ("--%s: '%s' is not a capability (like CAP_NET_RAW, net_raw, or ALL)",
+                   opt == OPT_CAP_ADD ? "cap-add" : "cap-drop", badname);
+            *(opt == OPT_CAP_ADD ? &p.harden.cap_add : &p.harden.cap_drop) |= m;
+            FLAG (RUN_SET_CAPS);
+            break;
+          }
+        case OPT_SECCOMP:
+          FLAG (RUN_SET_SECCOMP);
+          if (strcmp (optarg, "default") == 0)
+            p.harden.seccomp = RUN_SECCOMP_DEFAULT;
+          else if (strcmp (optarg, "unconfined") == 0)
+            p.harden.seccomp = RUN_SECCOMP_UNCONFINED;
+          else
+            {
+              p.harden.seccomp = RUN_SECCOMP_FILE;
+              p.harden.seccomp_file = optarg;
+              seccomp_policy_free (steal_pointer (&p.harden.policy));
+              if (seccomp_policy_load (optarg, &p.harden.policy, &err) < 0)
+                BAD ("--seccomp: %s", err->msg);
+            }
+          break;
+        case OPT_ALLOW_NEW_PRIVS:
+          FLAG (RUN_SET_NNP);
+          p.harden.nnp = false;
+          break;
+        case OPT_SESSION:
+        case OPT_NEW_SESSION:
+          FLAG (RUN_SET_SESSION);
+          s = opt == OPT_NEW_SESSION ? "always" : optarg;
+          if (strcmp (s, "always") == 0)
+            p.harden.session = RUN_SESSION_ALWAYS;
+          else if (strcmp (s, "tty") == 0)
+            p.harden.session = RUN_SESSION_TTY;
+          else if (strcmp (s, "never") == 0)
+            p.harden.session = RUN_SESSION_NEVER;
+          else
+            BAD ("--session: '%s' is not always, tty or never", optarg);
+          break;
+        case OPT_PASS_FD:
+          {
+            int fd;
+            if (util_parse_int (optarg, &fd) < 0 || fd < 3)
+              BAD ("--pass-fd: '%s' is not a descriptor number above 2", optarg);
+            if (fcntl (fd, F_GETFD) < 0)
+              BAD ("--pass-fd: descriptor %d is not open", fd);
+            p.harden.pass_fds = xreallocarray (p.harden.pass_fds, p.harden.npass_fds + 1, sizeof *p.harden.pass_fds);
+            p.harden.pass_fds[p.harden.npass_fds++] = fd;
+            break;
+          }
+        case OPT_KEEP_ENV:
+          if (!optarg)
+            {
+              FLAG (RUN_SET_ENV);
+              p.harden.keep_env = true;
+            }
+          else if (plan_keep_env (&p, optarg) < 0)
+            BAD ("--keep-env: '%s' is not a list of variable names", optarg);
+          break;
+        case OPT_APPARMOR:
+          p.harden.apparmor = optarg;
+          break;
+        case OPT_SELINUX:
+          p.harden.selinux = optarg;
+          break;
+        case OPT_EXPLAIN:
+          p.harden.explain = true;
+          break;
+        case 'J':
+          p.harden.explain_json = true;
+          break;
         case 'h':
           usage (stdout);
           run_plan_release (&p);
@@ -537,7 +682,25 @@ cmd_run (int argc, char **argv)
     BAD ("--rootfs and --overlay both make the root: give one");
   if (p.limits.memory_swap >= 0 && p.limits.memory < 0)
     BAD ("--memory-swap needs --memory");
+  if (p.harden.apparmor && p.harden.selinux)
+    BAD ("--apparmor and --selinux: a host runs one of them; give one");
+  if (p.harden.explain_json && !p.harden.explain)
+    BAD ("--json goes with --explain");
+  if (run_profile_apply (&p, profile, &err) < 0)
+    BAD ("--profile: %s", err->msg);
   p.argv = optind < argc ? argv + optind : NULL;
+  if (p.harden.explain)
+    {
+      int r = run_explain (stdout, &p, p.harden.explain_json, &err);
+      run_plan_release (&p);
+      if (r < 0)
+        {
+          fprintf (stderr, "isoscope run: %s\n", err->msg);
+          return ISO_EXIT_FAILURE;
+        }
+      return ISO_EXIT_OK;
+    }
+  run_report_weakenings (&p);
 
   struct run_result res;
   int rc = sandbox_run (&p, &res, &err);

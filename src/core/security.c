@@ -228,6 +228,15 @@ under (const char *path, const char *dir)
   return strncmp (path, dir, n) == 0 && path[n] == '/';
 }
 
+bool
+sec_mount_is_mask (const char *target, const char *fstype, const char *root, bool ro)
+{
+  /* Docker-style masking: /dev/null bound over a file, or an empty read-only tmpfs over a directory. */
+  bool tmpfs = strcmp (fstype, "tmpfs") == 0;
+  bool devnull = root && strcmp (root, "/null") == 0 && (tmpfs || strcmp (fstype, "devtmpfs") == 0);
+  return devnull || (tmpfs && ro && !under (target, "/sys/fs"));
+}
+
 int
 sec_parse_mntview (const char *text, struct iso_mntview *v)
 {
@@ -277,11 +286,7 @@ sec_parse_mntview (const char *text, struct iso_mntview *v)
         v->proc_ro = true;
       if (under (target, "/proc") || under (target, "/sys") || strcmp (target, "/sys") == 0)
         {
-          /* Docker-style masking: /dev/null bound over a file, or an empty read-only tmpfs over a directory. */
-          bool devnull
-              = root && strcmp (root, "/null") == 0 && (strcmp (type, "devtmpfs") == 0 || strcmp (type, "tmpfs") == 0);
-          bool empty_tmpfs = strcmp (type, "tmpfs") == 0 && ro && !under (target, "/sys/fs");
-          if (devnull || empty_tmpfs)
+          if (sec_mount_is_mask (target, type, root, ro))
             push (&v->masked, &v->nmasked, target);
           else if (ro && strcmp (target, "/sys") != 0)
             push (&v->readonly, &v->nreadonly, target);

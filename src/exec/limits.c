@@ -183,7 +183,7 @@ limits_parse_rlimit (const char *text, struct run_rlimit *out)
   return -EINVAL;
 }
 
-static const char *
+const char *
 limits_rlimit_name (int resource)
 {
   for (size_t i = 0; i < ARRAY_SIZE (limits_rlimits); i++)

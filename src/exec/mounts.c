@@ -518,6 +518,66 @@ mounts_tmpfs (struct mounts_ctx *c, const char *dst, const char *mode, iso_error
   return mounts_attach (c, m, dst, true, err);
 }
 
+/* Before profiles: the knobs of the whole machine read-only in a new root's proc. */
+static const char *const mounts_old_ro[] = { "/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", NULL };
+
+/* Each /proc/NAME of LIST (those this kernel has) read-only in the proc M on DST. */
+static int
+mounts_readonly (int m, const char *dst, const char *const *list, iso_error_t *err)
+{
+  for (const char *const *l = list; *l; l++)
+    {
+      if (strncmp (*l, "/proc/", 6) != 0)
+        continue;
+      int fd = mounts_open_tree (m, *l + 6, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+      if (fd < 0)
+        continue; /* not in this kernel's proc */
+      if (mounts_setattr (fd, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY) < 0
+          || mounts_move (fd, "", m, *l + 6, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        {
+          int e = errno;
+          close (fd);
+          return iso_make_error (err, e, "cannot make %s/%s read-only", dst, *l + 6);
+        }
+      close (fd);
+    }
+  return 0;
+}
+
+/* Docker's lists in the proc M on DST: the read-only ones, and the masked ones hidden
+   (a directory under an empty read-only tmpfs, a file under a read-only /dev/null). */
+static int
+mounts_mask_proc (struct mounts_ctx *c, int m, const char *dst, iso_error_t *err)
+{
+  int r = mounts_readonly (m, dst, sandbox_readonly_paths, err);
+  for (const char *const *l = sandbox_masked_paths; r == 0 && *l; l++)
+    {
+      struct stat st;
+      const char *name = *l + 6;
+      if (strncmp (*l, "/proc/", 6) != 0 || fstatat (m, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        continue;
+      cleanup_close int fd = -1;
+      if (S_ISDIR (st.st_mode))
+        {
+          const char *opts[] = { "size=0", "mode=0555", NULL };
+          fd = mounts_make_fs ("tmpfs", opts,
+                               MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err);
+          if (fd < 0)
+            return *err ? fd : iso_make_error (err, -fd - 1, "cannot make a tmpfs to mask %s/%s", dst, name);
+        }
+      else
+        {
+          cleanup_free char *null = xasprintf ("%s/dev/null", c->src_prefix);
+          fd = mounts_open_tree (AT_FDCWD, null, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+          if (fd < 0 || mounts_setattr (fd, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY) < 0)
+            return iso_make_error (err, errno, "cannot bind /dev/null to mask %s/%s", dst, name);
+        }
+      if (mounts_move (fd, "", m, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        r = iso_make_error (err, errno, "cannot mask %s/%s", dst, name);
+    }
+  return r;
+}
+
 static int
 mounts_proc (struct mounts_ctx *c, const char *dst, bool protect, iso_error_t *err)
 {
@@ -530,7 +590,16 @@ mounts_proc (struct mounts_ctx *c, const char *dst, bool protect, iso_error_t *e
       /* Without a pid namespace of its own a user namespace may not make a proc:
          show the caller's instead, as bwrap does. */
       if ((e == EPERM || e == EACCES) && !c->own_pidns)
-        return mounts_bind (c, "/proc", dst, false, err);
+        {
+          int r = mounts_bind (c, "/proc", dst, false, err);
+          if (r < 0 || !protect || !c->p->harden.masks)
+            return r;
+          /* The caller's proc gets the same masks as a new one would. */
+          cleanup_close int b = mounts_openat2 (c->rootfd, dst, O_PATH | O_DIRECTORY | O_CLOEXEC,
+                                                RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+          return b < 0 ? iso_make_error (err, errno, "cannot open %s to mask it", dst)
+                       : mounts_mask_proc (c, b, dst, err);
+        }
       return iso_make_error (err, e, "cannot mount a new proc on %s%s", dst,
                              e == EPERM || e == EACCES ? " (is /proc partly hidden by other mounts, or is a seccomp "
                                                          "filter refusing mounts?)"
@@ -539,23 +608,7 @@ mounts_proc (struct mounts_ctx *c, const char *dst, bool protect, iso_error_t *e
   int r = mounts_attach (c, m, dst, true, err);
   if (r < 0 || !protect)
     return r;
-  /* Keep the knobs of the whole machine read-only, as container runtimes do. */
-  static const char *const ro[] = { "sys", "sysrq-trigger", "irq", "bus" };
-  for (size_t i = 0; i < ARRAY_SIZE (ro); i++)
-    {
-      int fd = mounts_open_tree (m, ro[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-      if (fd < 0)
-        continue; /* not in this kernel's proc */
-      if (mounts_setattr (fd, "", AT_EMPTY_PATH, MOUNT_ATTR_RDONLY) < 0
-          || mounts_move (fd, "", m, ro[i], MOVE_MOUNT_F_EMPTY_PATH) < 0)
-        {
-          int e = errno;
-          close (fd);
-          return iso_make_error (err, e, "cannot make %s/%s read-only", dst, ro[i]);
-        }
-      close (fd);
-    }
-  return 0;
+  return c->p->harden.masks ? mounts_mask_proc (c, m, dst, err) : mounts_readonly (m, dst, mounts_old_ro, err);
 }
 
 /* A minimal /dev: a tmpfs with the harmless devices bound from the caller's, a new
@@ -920,12 +973,13 @@ mounts_setup (const struct run_plan *p, bool own_pidns, iso_error_t *err)
             r = mounts_one (&c, &defaults[i], true, err);
         }
     }
+  /* Docker's masks go on every new proc; before profiles only a new root's was protected. */
   for (size_t i = 0; i < p->nmounts && r == 0; i++)
-    r = mounts_one (&c, &p->mounts[i], c.new_root, err);
+    r = mounts_one (&c, &p->mounts[i], c.new_root || p->harden.masks, err);
   if (r == 0 && p->mount_proc)
     {
       struct run_mount m = { RUN_MOUNT_PROC, NULL, p->mount_proc };
-      r = mounts_one (&c, &m, false, err);
+      r = mounts_one (&c, &m, p->harden.masks, err);
     }
   close (c.rootfd);
   if (r == 0 && c.new_root)

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "isoscope/ns.h"
 #include "isoscope/sandbox.h"
+#include "isoscope/sandbox-int.h"
 #include "isoscope/util.h"
 
 #include <errno.h>
@@ -45,46 +46,8 @@ struct sandbox_clone_args
   uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
 };
 
-/* A record from the child (or the command, or init) to isoscope.  One write each,
-   smaller than PIPE_BUF, so records never interleave. */
-struct sandbox_msg
-{
-  char type; /* 'R' namespaces made, 'E' a phase failed, 'S' the command's wait status */
-  int code;  /* E: the exit code; S: the wait status */
-  char phase[24];
-  char text[2000];
-};
-
 /* The signals isoscope passes on to the sandbox (and init to the command). */
 static const int sandbox_forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT };
-
-struct sandbox
-{
-  struct run_plan *p;
-  enum sandbox_role role;
-  const char *phase; /* the one running */
-  size_t at;         /* its index in sandbox_phases */
-  int fail_code;     /* the exit code a failing phase asks for (125 unless set) */
-  bool privileged;   /* CAP_SYS_ADMIN here */
-  uint64_t clone_flags, late_flags;
-  char **argv;
-  char *shell_argv[2];
-  char *cwd; /* the caller's, tried again below a new root (owned) */
-  struct idmap_plan idmap;
-  struct limits_cgroup cg;
-  bool have_cg, cloned_into, subreaper;
-  pid_t child, command;
-  int to_child[2], from_child[2], sigfd;
-  sigset_t blocked, oldmask;
-  bool persisted[NS_TYPE_COUNT], created[NS_TYPE_COUNT];
-  uint64_t mntns_id; /* isoscope's mount namespace id (NS_GET_MNTNS_ID), 0 if unknown */
-  struct timespec deadline;
-  /* the outcome */
-  bool child_done, have_status, failed;
-  int child_status, cmd_status;
-  struct sandbox_msg failure;
-  struct run_result *res;
-};
 
 /* ---- which phases apply ---- */
 
@@ -131,25 +94,10 @@ want_init (const struct run_plan *p)
 {
   return p->ns[NS_PID].want && !p->as_pid1;
 }
-static bool
-want_rlimits (const struct run_plan *p)
-{
-  return p->limits.nrlimits > 0;
-}
-static bool
-want_credentials (const struct run_plan *p)
-{
-  return p->uid_set || p->gid_set;
-}
-static bool
-want_env (const struct run_plan *p)
-{
-  return p->nenv > 0;
-}
 
 /* ---- messages between the processes ---- */
 
-static void
+void
 sandbox_send (struct sandbox *sb, char type, int code, const char *text)
 {
   struct sandbox_msg m = { .type = type, .code = code };
@@ -186,7 +134,7 @@ sandbox_go (struct sandbox *sb, iso_error_t *err)
   return n == 1 ? 0 : iso_make_error (err, errno, "cannot wake the sandbox");
 }
 
-static int
+int
 sandbox_read_msg (struct sandbox *sb, struct sandbox_msg *m)
 {
   ssize_t n;
@@ -196,7 +144,7 @@ sandbox_read_msg (struct sandbox *sb, struct sandbox_msg *m)
   return n == (ssize_t)sizeof *m ? 1 : n == 0 ? 0 : -1;
 }
 
-static void
+void
 sandbox_take_msg (struct sandbox *sb, const struct sandbox_msg *m)
 {
   if (m->type == 'E' && !sb->failed)
@@ -240,21 +188,20 @@ sandbox_caps (const cap_value_t *caps, int n)
   return have;
 }
 
-static int
-phase_prepare (struct sandbox *sb, iso_error_t *err)
+bool
+sandbox_resolve (struct run_plan *p, bool *can_map)
 {
-  struct run_plan *p = sb->p;
-  int r;
   static const cap_value_t wanted[] = { CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID };
   unsigned caps = sandbox_caps (wanted, 3);
-  sb->privileged = caps & 1;
+  bool privileged = caps & 1;
+  *can_map = (caps & 6) == 6;
   /* Without privilege every other namespace needs a user namespace of its own:
      add one that maps the caller to itself, as bubblewrap does. */
   bool needs_priv = run_plan_new_root (p) || p->nmounts || p->mount_proc || p->hostname;
   for (int t = 0; t < NS_TYPE_COUNT; t++)
     if (t != NS_USER && p->ns[t].want)
       needs_priv = true;
-  if (!sb->privileged && needs_priv && !p->ns[NS_USER].want)
+  if (!privileged && needs_priv && !p->ns[NS_USER].want)
     {
       p->ns[NS_USER].want = true;
       p->user_implied = true;
@@ -263,6 +210,17 @@ phase_prepare (struct sandbox *sb, iso_error_t *err)
       if (p->ids.single_gid < 0 && !p->ids.ngid_ranges && !p->ids.auto_gids)
         p->ids.single_gid = (long)getegid ();
     }
+  harden_resolve (p);
+  return privileged;
+}
+
+static int
+phase_prepare (struct sandbox *sb, iso_error_t *err)
+{
+  struct run_plan *p = sb->p;
+  int r;
+  bool can_map;
+  sb->privileged = sandbox_resolve (p, &can_map);
   for (int t = 0; t < NS_TYPE_COUNT; t++)
     {
       if (!p->ns[t].want)
@@ -283,7 +241,7 @@ phase_prepare (struct sandbox *sb, iso_error_t *err)
     }
   if (run_plan_new_root (p))
     sb->cwd = getcwd (NULL, 0);
-  if (p->ns[NS_USER].want && (r = idmap_prepare (p, (caps & 6) == 6, &sb->idmap, err)) < 0)
+  if (p->ns[NS_USER].want && (r = idmap_prepare (p, can_map, &sb->idmap, err)) < 0)
     return r;
   if ((r = mounts_prepare (p, sb->argv[0], err)) < 0)
     {
@@ -308,7 +266,7 @@ phase_prepare (struct sandbox *sb, iso_error_t *err)
   sb->sigfd = signalfd (-1, &sb->blocked, SFD_CLOEXEC);
   if (sb->sigfd < 0)
     return iso_make_error (err, errno, "signalfd");
-  return 0;
+  return harden_prepare (sb, err);
 }
 
 static int
@@ -357,6 +315,7 @@ phase_clone (struct sandbox *sb, iso_error_t *err)
       close (take_fd (&sb->to_child[1]));
       close (take_fd (&sb->from_child[0]));
       close (take_fd (&sb->sigfd));
+      close (take_fd (&sb->verify_sock[0]));
       if (sb->cg.v2fd >= 0)
         close (take_fd (&sb->cg.v2fd));
       return 0;
@@ -365,6 +324,7 @@ phase_clone (struct sandbox *sb, iso_error_t *err)
   sb->cloned_into = (a.flags & SANDBOX_CLONE_INTO_CGROUP) != 0;
   close (take_fd (&sb->to_child[0]));
   close (take_fd (&sb->from_child[1]));
+  close (take_fd (&sb->verify_sock[1]));
   return 0;
 }
 
@@ -556,6 +516,7 @@ static void __attribute__ ((noreturn)) sandbox_init_loop (struct sandbox *sb)
   for (size_t i = 0; i < ARRAY_SIZE (sandbox_forwarded); i++)
     sigaction (sandbox_forwarded[i], &sa, NULL);
   close (take_fd (&sb->to_child[0]));
+  close (take_fd (&sb->verify_sock[1]));
   for (;;)
     {
       siginfo_t si;
@@ -624,87 +585,9 @@ phase_init (struct sandbox *sb, iso_error_t *err)
   sandbox_init_loop (sb);
 }
 
-/* ---- command ---- */
-
-static int
-phase_chdir (struct sandbox *sb, iso_error_t *err)
-{
-  const struct run_plan *p = sb->p;
-  if (p->root && chroot (p->root) < 0)
-    return iso_make_error (err, errno, "cannot change the root directory to %s", p->root);
-  const char *dir = p->chdir ? p->chdir : p->wd;
-  if (dir)
-    {
-      if (chdir (dir) < 0)
-        return iso_make_error (err, errno, "cannot change the working directory to %s", dir);
-      return 0;
-    }
-  if (p->root)
-    return chdir ("/") < 0 ? iso_make_error (err, errno, "chdir /") : 0;
-  /* Below a new root: the caller's directory if the new root has it, else "/". */
-  if (run_plan_new_root (p) && (!sb->cwd || chdir (sb->cwd) < 0) && chdir ("/") < 0)
-    return iso_make_error (err, errno, "chdir /");
-  return 0;
-}
-
-static int
-phase_rlimits (struct sandbox *sb, iso_error_t *err)
-{
-  return limits_apply_rlimits (&sb->p->limits, err);
-}
-
-static int
-phase_credentials (struct sandbox *sb, iso_error_t *err)
-{
-  const struct run_plan *p = sb->p;
-  /* The caller's supplementary groups mean nothing here (refused once setgroups is denied). */
-  if (setgroups (0, NULL) < 0 && errno != EPERM)
-    return iso_make_error (err, errno, "setgroups");
-  if (p->gid_set && setgid ((gid_t)p->gid) < 0)
-    return iso_make_error (err, errno, "cannot set the gid to %ld (is it mapped in the user namespace?)", p->gid);
-  if (p->uid_set && setuid ((uid_t)p->uid) < 0)
-    return iso_make_error (err, errno, "cannot set the uid to %ld (is it mapped in the user namespace?)", p->uid);
-  /* A change of credentials clears the parent-death signal: arm it again. */
-  if (p->kill_signal && !want_init (p) && prctl (PR_SET_PDEATHSIG, p->kill_signal, 0, 0, 0) < 0)
-    return iso_make_error (err, errno, "prctl(PR_SET_PDEATHSIG)");
-  return 0;
-}
-
-static int
-phase_env (struct sandbox *sb, iso_error_t *err)
-{
-  const struct run_plan *p = sb->p;
-  for (size_t i = 0; i < p->nenv; i++)
-    {
-      const struct run_env *e = &p->env[i];
-      int r = e->kind == RUN_ENV_CLEAR   ? clearenv ()
-              : e->kind == RUN_ENV_UNSET ? unsetenv (e->name)
-                                         : setenv (e->name, e->value, 1);
-      if (r < 0)
-        return iso_make_error (err, errno, "cannot change the environment (%s)", e->name ? e->name : "clear");
-    }
-  return 0;
-}
-
-static int
-phase_exec (struct sandbox *sb, iso_error_t *err)
-{
-  sigprocmask (SIG_SETMASK, &sb->oldmask, NULL);
-  /* Every descriptor beyond stdio closes at exec: nothing of isoscope's reaches the command. */
-  syscall (SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
-  execvp (sb->argv[0], sb->argv);
-  int e = errno;
-  sb->fail_code = e == ENOENT ? ENTER_EXIT_NOTFOUND : ENTER_EXIT_NOEXEC;
-  const struct run_plan *p = sb->p;
-  const char *where = p->rootfs ? p->rootfs : p->overlay ? p->overlay : p->root;
-  if (e == ENOENT && where)
-    return iso_make_error (err, e, "cannot run %s (looked for in the new root %s)", sb->argv[0], where);
-  return iso_make_error (err, e, "cannot run %s", sb->argv[0]);
-}
-
 /* ---- parent: supervise and clean up ---- */
 
-static void
+void
 sandbox_kill (struct sandbox *sb)
 {
   if (sb->have_cg)
@@ -863,12 +746,33 @@ const struct sandbox_phase sandbox_phases[] = {
     want_mounts, phase_mounts, false },
   { "init", SANDBOX_CHILD, "fork the command; as pid 1 reap zombies, forward signals, report its status", want_init,
     phase_init, false },
-  { "root", SANDBOX_COMMAND, "chroot (-R) and change the working directory (-w, --chdir)", NULL, phase_chdir, false },
-  { "rlimits", SANDBOX_COMMAND, "set the --rlimit resource limits", want_rlimits, phase_rlimits, false },
-  { "credentials", SANDBOX_COMMAND, "drop supplementary groups, setgid (-G), setuid (-S)", want_credentials,
-    phase_credentials, false },
-  { "environment", SANDBOX_COMMAND, "apply --clearenv, --setenv and --unsetenv in order", want_env, phase_env, false },
-  { "exec", SANDBOX_COMMAND, "close inherited descriptors and execute the command", NULL, phase_exec, false },
+  { "root", SANDBOX_COMMAND, "chroot (-R) and change the working directory (-w, --chdir)", NULL, command_chdir, false },
+  { "rlimits", SANDBOX_COMMAND, "set the --rlimit resource limits", command_want_rlimits, command_rlimits, false },
+  { "credentials", SANDBOX_COMMAND, "drop supplementary groups, setgid (-G), setuid (-S)", command_want_credentials,
+    command_credentials, false },
+  { "environment", SANDBOX_COMMAND,
+    "cut the environment down to the allowlist (and --keep-env), then --clearenv, --setenv, --unsetenv in order",
+    harden_want_env, command_env, false },
+  { "lsm", SANDBOX_COMMAND, "set the AppArmor profile or SELinux label the command gets at exec", harden_want_lsm,
+    harden_lsm, false },
+  { "seccomp-early", SANDBOX_COMMAND,
+    "install the seccomp filter while CAP_SYS_ADMIN is still there (no no_new_privs was asked)",
+    harden_want_seccomp_early, harden_seccomp, false },
+  { "caps", SANDBOX_COMMAND, "drop the bounding set, then set effective, permitted, inheritable and ambient",
+    harden_want_caps, harden_caps, false },
+  { "nnp", SANDBOX_COMMAND, "set no_new_privs: exec can no longer raise privileges (setuid, file capabilities)",
+    harden_want_nnp, harden_nnp, false },
+  { "session", SANDBOX_COMMAND, "setsid: a session of its own, without the caller's terminal (TIOCSTI)",
+    harden_want_session, harden_session, false },
+  { "seccomp", SANDBOX_COMMAND, "install the seccomp filter", harden_want_seccomp_late, harden_seccomp, false },
+  { "fds", SANDBOX_COMMAND, "close every descriptor but 0-2 and --pass-fd", NULL, harden_fds, false },
+  { "verify", SANDBOX_COMMAND, "ask isoscope to check this process against the plan; wait for its answer", NULL,
+    harden_verify_ask, false },
+  { "check", SANDBOX_PARENT,
+    "read the command back from /proc (caps, no_new_privs, seccomp, namespaces, masks, fds, session, cgroup); "
+    "kill it on any difference",
+    NULL, harden_verify, false },
+  { "exec", SANDBOX_COMMAND, "execute the command (isoscope's channels close on exec)", NULL, command_exec, false },
   { "supervise", SANDBOX_PARENT, "forward signals, enforce --timeout, collect the command's status", NULL,
     phase_supervise, false },
   { "cleanup", SANDBOX_PARENT,
@@ -883,19 +787,6 @@ sandbox_role_name (enum sandbox_role r)
   return r == SANDBOX_PARENT ? "isoscope" : r == SANDBOX_CHILD ? "child" : "command";
 }
 
-void
-sandbox_describe (FILE *out, const struct run_plan *p)
-{
-  int k = 0;
-  for (size_t i = 0; i < sandbox_nphases; i++)
-    {
-      const struct sandbox_phase *ph = &sandbox_phases[i];
-      if (ph->applies && !ph->applies (p))
-        continue;
-      fprintf (out, "%2d. %-11s %-8s %s\n", ++k, ph->name, sandbox_role_name (ph->role), ph->what);
-    }
-}
-
 /* In the child or the command: report the failure of the running phase and exit. */
 static void __attribute__ ((noreturn)) sandbox_child_fail (struct sandbox *sb, iso_error_t *err)
 {
@@ -906,7 +797,8 @@ static void __attribute__ ((noreturn)) sandbox_child_fail (struct sandbox *sb, i
 static void
 sandbox_release (struct sandbox *sb)
 {
-  int *fds[] = { &sb->to_child[0], &sb->to_child[1], &sb->from_child[0], &sb->from_child[1], &sb->sigfd };
+  int *fds[] = { &sb->to_child[0],    &sb->to_child[1],    &sb->from_child[0], &sb->from_child[1],
+                 &sb->verify_sock[0], &sb->verify_sock[1], &sb->sigfd };
   for (size_t i = 0; i < ARRAY_SIZE (fds); i++)
     if (*fds[i] >= 0)
       close (take_fd (fds[i]));
@@ -949,6 +841,7 @@ sandbox_run (struct run_plan *p, struct run_result *res, iso_error_t *err)
 {
   struct sandbox sb = { .p = p, .role = SANDBOX_PARENT, .fail_code = ENTER_EXIT_SETUP, .res = res };
   sb.to_child[0] = sb.to_child[1] = sb.from_child[0] = sb.from_child[1] = sb.sigfd = -1;
+  sb.verify_sock[0] = sb.verify_sock[1] = -1;
   limits_cgroup_init (&sb.cg);
   sigprocmask (SIG_SETMASK, NULL, &sb.oldmask);
   memset (res, 0, sizeof *res);

@@ -62,8 +62,9 @@ is "$(run -f -p --mount-proc -- cat /proc/1/comm)" isoscope "--mount-proc: pid 1
 nspid=$(run -p -- grep '^NSpid:' /proc/self/status | awk '{ print NF - 1 }')
 is "$nspid" 2 "-p: the command has a pid in our pid namespace and in the new one"
 
-# mnt: a mount inside stays inside; the default propagation is private
-run -m -- sh -c "mount -t tmpfs isoscope-run-ns-test '$tmp' && touch '$tmp/inside' && findmnt -n -o PROPAGATION /" \
+# mnt: a mount inside stays inside; the default propagation is private (mounting needs the
+# capabilities and the mount calls the default profile takes away: --profile compat)
+run -m --profile compat -- sh -c "mount -t tmpfs isoscope-run-ns-test '$tmp' && touch '$tmp/inside' && findmnt -n -o PROPAGATION /" \
   >"$tmp/prop"
 is "$(cat "$tmp/prop")" private "-m: / is private inside (unshare's default)"
 [ ! -e "$tmp/inside" ] && ! grep -q isoscope-run-ns-test /proc/self/mountinfo
@@ -118,8 +119,8 @@ set -u
 I=$1 D=$2
 touch "$D/pre-existing"
 "$I" run --uts="$D/uts" --net="$D/net" --ipc="$D/ipc" --pid="$D/pid" --mount="$D/mnt" --cgroup="$D/cgroup" \
-  --time="$D/time" --user="$D/pre-existing" -r --hostname persisted --boottime 7200 -- \
-  sh -c "ipcmk -Q >/dev/null; mount -t tmpfs isoscope-persist /mnt; touch /mnt/kept" || echo "run failed: $?"
+  --time="$D/time" --user="$D/pre-existing" -r --hostname persisted --boottime 7200 --profile compat -- \
+  sh -c "ipcmk -Q >/dev/null; mount -t tmpfs isoscope-persist /mnt && touch /mnt/kept" || echo "run failed: $?"
 echo "uts=$(nsenter --uts="$D/uts" hostname)"
 echo "uts-iso=$("$I" enter "$D/uts" hostname)"
 echo "net=$(nsenter --net="$D/net" ip -o link | wc -l)"

@@ -48,7 +48,7 @@ is "$(nobody -n -- ip -o link | wc -l)" 1 "nobody -n: a network namespace with l
 R=$tmp/root
 make_busybox_rootfs "$R"
 is "$(nobody --rootfs "$R" -- sh -c 'ls / | paste -sd" "')" "bin dev etc proc tmp" "nobody --rootfs: the busybox root"
-is "$(nobody -r -p --rootfs "$R" -- sh -c 'readlink /proc/1/root; ls /dev/null')" "$(printf '/\n/dev/null')" \
+is "$(nobody -r -p --rootfs "$R" --cap-add ALL -- sh -c 'readlink /proc/1/root; ls /dev/null')" "$(printf '/\n/dev/null')" \
   "nobody --rootfs -p: a new proc and a minimal /dev"
 OUT=isoscope-rootless-$$
 is "$(nobody --overlay / -- sh -c "echo w >/etc/$OUT && cat /etc/$OUT")" w "nobody --overlay /: writable"

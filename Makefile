@@ -115,7 +115,10 @@ FUZZ_TARGETS := \
   target \
   limits \
   idmap \
-  run-options
+  run-options \
+  caps-list \
+  seccomp-policy \
+  snapshot
 FUZZ_CC ?= clang-14
 FUZZ_TIME ?= 30
 FUZZ_JOBS ?= 2
@@ -123,9 +126,11 @@ FUZZ_DIR := build-fuzz
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 # clang warns about casts gcc accepts in existing code (alignment of dirent/netlink buffers): not for this build.
 FUZZ_CFLAGS := -std=gnu11 $(WARN) -Wno-cast-align -Wno-format-nonliteral -Iinclude $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) -g -O1 $(FUZZ_SAN)
-# The parsers' objects: every core file, the option parsers of run (run.c, limits.c, idmap.c)
-# and the option tables (cli.c).  The sandbox itself is not linked: fuzz-run-options stands in.
-FUZZ_LIB_SRCS := $(CORE_SRCS) src/cli.c src/cmd/run.c src/exec/limits.c src/exec/idmap.c
+# The parsers' objects: every core file, the option parsers of run (run.c, limits.c, idmap.c,
+# caps.c, profile.c, seccomp*.c) and the option tables (cli.c).  The sandbox itself is not
+# linked: fuzz-run-options stands in for it.
+FUZZ_LIB_SRCS := $(CORE_SRCS) src/cli.c src/cmd/run.c src/exec/limits.c src/exec/idmap.c \
+  src/exec/caps.c src/exec/profile.c src/exec/seccomp.c src/exec/seccomp_file.c
 FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(FUZZ_DIR)/%.o)
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz-%)
 
@@ -144,7 +149,7 @@ $(FUZZ_DIR)/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz.h $(FUZZ_DIR)/libparsers
 fuzz-build: $(FUZZ_BINS)
 
 # Each target for FUZZ_TIME seconds, FUZZ_JOBS at a time; a table of executions, coverage and crashes.
-fuzz: fuzz-build
+fuzz: fuzz-build $(PROG)
 	FUZZ_DIR=$(FUZZ_DIR) FUZZ_TIME=$(FUZZ_TIME) FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run.sh $(FUZZ_TARGETS)
 
 FORMAT_FILES = $(SRCS) $(wildcard include/isoscope/*.h) $(wildcard tests/unit/*.[ch]) $(wildcard tests/fuzz/*.[ch])

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* fuzz-run-options.c: `isoscope run`'s whole command line (getopt, every option's argument, the
-   checks between options) into a plan.  Input: one argument per line.  The sandbox is not
-   linked: sandbox_run below stands in for it and checks the plan the parser hands over. */
+   checks between options, the profile applied) into a plan.  Input: one argument per line.  The
+   sandbox is not linked: sandbox_run and run_explain below stand in for it and check the plan
+   the parser hands over. */
 #include "fuzz.h"
 #include "isoscope/cli.h"
 #include "isoscope/sandbox.h"
+#include "isoscope/security.h"
+#include "isoscope/snapshot.h"
 
 #include <signal.h>
 
@@ -15,10 +18,10 @@ sandbox_path (const char *p)
   return p[0] == '/' && !strstr (p, "//") && (n == 1 || p[n - 1] != '/');
 }
 
-int
-sandbox_run (struct run_plan *p, struct run_result *res, iso_error_t *err)
+/* What must hold of any plan the parser hands to the sandbox (or to --explain). */
+static void
+check_plan (struct run_plan *p)
 {
-  (void)err;
   const struct run_limits *l = &p->limits;
   FUZZ_CHECK (l->memory == -1 || l->memory >= 4096);
   FUZZ_CHECK (l->memory_swap == -1 || (l->memory_swap >= 0 && l->memory >= 0));
@@ -54,7 +57,49 @@ sandbox_run (struct run_plan *p, struct run_result *res, iso_error_t *err)
                   && ranges[k][i].outer + ranges[k][i].count - 1 <= 4294967295L);
   if (p->ids.nuid_ranges || p->ids.auto_uids || p->ids.single_uid >= 0)
     FUZZ_CHECK (p->ns[NS_USER].want);
+  /* Hardening: a profile was applied, a policy file was loaded, one LSM at most. */
+  const struct run_harden *h = &p->harden;
+  FUZZ_CHECK (h->profile != NULL);
+  FUZZ_CHECK (h->seccomp != RUN_SECCOMP_FILE || (h->seccomp_file && h->policy));
+  FUZZ_CHECK (!(h->apparmor && h->selinux));
+  FUZZ_CHECK (!h->explain_json || h->explain);
+  FUZZ_CHECK (h->caps_unchanged || (h->caps_keep & ~sec_all_caps ()) == 0);
+  for (size_t i = 0; i < h->npass_fds; i++)
+    FUZZ_CHECK (h->pass_fds[i] >= 0);
+  char **weak = run_profile_weakenings (p);
+  for (size_t i = 0; weak && weak[i]; i++)
+    free (weak[i]);
+  free (weak);
+}
+
+int
+sandbox_run (struct run_plan *p, struct run_result *res, iso_error_t *err)
+{
+  (void)err;
+  FUZZ_CHECK (!p->harden.explain);
+  check_plan (p);
   memset (res, 0, sizeof *res);
+  return 0;
+}
+
+int
+run_explain (FILE *out, struct run_plan *p, bool json, iso_error_t *err)
+{
+  (void)out;
+  (void)err;
+  FUZZ_CHECK (p->harden.explain && json == p->harden.explain_json);
+  check_plan (p);
+  return 0;
+}
+
+/* --seccomp FILE: no file is read here (a fuzzed path could name /dev/zero); every file
+   holds the built-in policy.  fuzz-seccomp-policy.c fuzzes the file format. */
+int
+seccomp_policy_load (const char *file, struct seccomp_policy **out, iso_error_t *err)
+{
+  (void)file;
+  (void)err;
+  *out = seccomp_policy_default ();
   return 0;
 }
 
@@ -89,6 +134,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       a = *next ? next : NULL;
     }
   argv[argc] = NULL;
+  /* Each input starts as a fresh process would: no --load or --sysroot from an earlier one. */
+  memset (&iso_global, 0, sizeof iso_global);
+  snapshot_source_reset ();
   optind = 0;
   int rc = cmd_run (argc, argv);
   FUZZ_CHECK (rc == 0 || rc == 1);

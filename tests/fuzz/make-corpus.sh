@@ -7,7 +7,8 @@
 # Builds the three fixture generators' trees (make-sysroot.sh, cgroup/make-trees.sh,
 # security/make-tree.sh) in a temporary directory and files every /proc and cgroup file
 # they hold under DIR/NAME/ for the target NAME that parses it, in the target's input
-# form (a selector line first where the target has one).  Files are named by the sha1 of
+# form (a selector line first where the target has one); with ./isoscope built, snapshots
+# and a record of those trees for the snapshot target.  Files are named by the sha1 of
 # their content, as libFuzzer names its own.  The small committed seeds of each target
 # (hand-written inputs, and every crash found so far) are in tests/fuzz/corpus/NAME/.
 set -euo pipefail
@@ -98,6 +99,14 @@ for f in "$cgunit"/v[12]-root-*; do
   grep -qx "$v $name" <<<"$tablefiles" && seed cgroup-file "$v $name" <"$f"
   case $name in *.pressure) seed cgroup-psi <"$f" ;; esac
 done
+
+# Snapshots and a record of the fixture trees, when isoscope is built (make fuzz builds it).
+if [ -x "$top/isoscope" ]; then
+  for tree in "$tmp/basic" "$tmp/sec"; do
+    "$top/isoscope" --sysroot "$tree" snapshot | seed snapshot
+  done
+  "$top/isoscope" --sysroot "$tmp/sec" record -o "$tmp/rec" --count 2 --interval 0.1 && seed snapshot <"$tmp/rec"
+fi
 
 for d in "$out"/*/; do
   echo "$(basename "$d"): $(find "$d" -type f | wc -l) seeds"

@@ -116,6 +116,8 @@ struct iso_live
   struct iso_hash *by_pid;
   uint64_t nofile_soft; /* the soft RLIMIT_NOFILE we found (restored in children) */
   bool nofile_raised;
+  bool replay;                /* reading the samples of a --load file instead of /proc */
+  size_t replay_at, replay_n; /* the sample shown, and how many there are */
 };
 
 /* A live model over SYSROOT/proc (NULL for the live host).  Raises the soft
@@ -129,6 +131,18 @@ void live_free (struct iso_live *l);
 int live_refresh (struct iso_live *l, unsigned want, const pid_t *hot, size_t nhot, iso_error_t *err);
 
 struct live_proc *live_find (const struct iso_live *l, pid_t pid);
+
+/* Replay (live_replay.c): with a --load source, live_new reads its samples instead of
+   /proc, and live_refresh shows sample replay_at, with rates against the sample before. */
+int live_replay_init (struct iso_live *l, iso_error_t *err);
+/* WANT (LIVE_*) keeps out what a live tick with the same WANT would not have read: the
+   processes, their cgroups and containers, the cgroup tree. */
+int live_replay_refresh (struct iso_live *l, unsigned want, iso_error_t *err);
+/* Move to sample replay_at + STEPS, or to the last sample at or before (after) its time +
+   SECONDS; clamped to the record.  Returns true when the sample changed. */
+bool live_replay_seek (struct iso_live *l, long steps, double seconds);
+/* When sample I was taken (seconds since the epoch). */
+double live_replay_time (const struct iso_live *l, size_t i);
 
 /* Make sure PID is in the model and every fact of it is current (a detail pane
    that shows a process the last tick did not read).  NULL when it is gone. */

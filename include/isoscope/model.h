@@ -94,6 +94,8 @@ struct iso_proc
   pid_t pid;
   pid_t ppid;
   uint64_t start_time; /* clock ticks after boot, field 22 of stat */
+  uint64_t cpu_ticks;  /* utime + stime of every thread, clock ticks, when the scan read stat */
+  uint64_t rss_pages;  /* resident set in pages, when the scan read stat */
   char state;
   char comm[64]; /* the kernel's comm (up to 16 bytes), as read */
   char *cmdline; /* arguments joined by spaces; NULL when not read or empty (owned) */
@@ -143,6 +145,7 @@ struct iso_scan
   uint64_t viewer_pidns; /* inode of the pid namespace the scan's /proc shows, 0 if unknown */
   uint64_t viewer_mntns; /* inode of the viewer's mount namespace, 0 if unknown (always under --sysroot) */
   uint64_t viewer_cap_eff;
+  uint64_t all_caps;         /* every capability the scanned kernel knows (0 unknown) */
   char sysroot[256];         /* "" for the live host */
   unsigned sources;          /* SRC_* */
   unsigned nvanished;        /* objects that disappeared mid-scan */

@@ -16,6 +16,7 @@ struct proc_stat
   long nthreads;
   uint64_t start_time;
   uint64_t utime, stime; /* clock ticks */
+  uint64_t rss_pages;    /* resident set (field 24), 0 when the line ends before it */
 };
 
 /* Parse the text of /proc/PID/stat.  comm may contain spaces and parentheses:

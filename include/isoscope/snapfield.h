@@ -42,12 +42,17 @@ struct snap_field
 extern const struct snap_field snap_scan_fields[], snap_proc_fields[], snap_ns_fields[], snap_holder_fields[],
     snap_sec_fields[], snap_mntview_fields[], snap_container_fields[], snap_cgroup_fields[], snap_cgtree_fields[];
 
+/* The security context a loader starts from (what sec_collect_proc starts from too). */
+struct iso_sec;
+void snap_sec_defaults (struct iso_sec *s);
+
 /* Names of enum values as the document spells them. */
 extern const char *const snap_holder_kinds[5];
 extern const char *const snap_cg_modes[4];
 
-/* Add every member of S that FIELDS lists to the object O. */
-void snap_put_fields (struct cJSON *o, const struct snap_field *fields, const void *s);
+/* Add every member of S that FIELDS lists to the object O, leaving out those equal to
+   the same member of DEF (the value a loader starts from; NULL: write them all). */
+void snap_put_fields (struct cJSON *o, const struct snap_field *fields, const void *s, const void *def);
 void snap_put_u64 (struct cJSON *o, const char *key, uint64_t v);
 
 /* Where the loader is, for its error messages: "FILE: processes.42.uid: ...". */

@@ -51,28 +51,46 @@ int snapshot_load_buffer (const char *buf, size_t len, const char *name, const c
 void snapshot_source_set (const char *path);
 void snapshot_source_set_at (const char *at);
 bool snapshot_source_active (void);
+/* --at without --load: an error (0 otherwise). */
+int snapshot_source_check (iso_error_t *err);
 const char *snapshot_source_path (void);
 /* A fresh model, as iso_model_collect would return it for FLAGS. */
 int snapshot_source_model (struct iso_model **out, unsigned flags, iso_error_t *err);
 /* A fresh cgroup tree, as cg_tree_collect_fields would return it. */
 int snapshot_source_cgroups (struct cg_tree **out, uint64_t fields, iso_error_t *err);
+/* The source as a sequence of samples (a snapshot is one): read it if not yet, then give
+   their count and the one collections read now (--at's, or the last). */
+int snapshot_source_samples (size_t *n, size_t *cur, iso_error_t *err);
+/* When sample I was taken (seconds since the epoch). */
+double snapshot_source_time (size_t i);
+/* Make collections read sample I from now on. */
+int snapshot_source_select (size_t i, iso_error_t *err);
+/* The --at given, or NULL. */
+const char *snapshot_source_at (void);
 /* Forget the parsed file (for tests and at exit). */
 void snapshot_source_reset (void);
 
 /* ---- records: a header line, then one JSON line per sample ---- */
 
-/* A record being read: every sample's time and its changes against the previous one. */
+/* A record being read: every sample's time, the first document, and the text of the
+   later samples' changes (parsed when a sample is built: a parsed patch takes several
+   times the memory of its text). */
 struct record
 {
   char *name;
-  double interval;        /* from the header, 0 unknown */
-  double *times;          /* CLOCK_REALTIME of each sample, seconds */
-  struct cJSON **changes; /* sample 0: the full document; later ones: merge patches (owned) */
+  double interval;     /* from the header, 0 unknown */
+  double *times;       /* CLOCK_REALTIME of each sample, seconds */
+  struct cJSON *first; /* the document of sample 0 (owned) */
+  char *text;          /* the file (owned) */
+  size_t *off, *len;   /* where each sample's line is in it */
   size_t n;
-  bool truncated;    /* the last line was incomplete and was ignored */
-  struct cJSON *cur; /* the document of sample `at` (owned), NULL before the first build */
-  size_t at;         /* its index */
+  bool truncated;     /* the last line was incomplete and was ignored */
+  struct cJSON *cur;  /* the document of sample `at` (owned), NULL before the first build */
+  size_t at;          /* its index */
+  struct cJSON *mark; /* a copy of the document of sample mark_at, a multiple of RECORD_MARK_EVERY: */
+  size_t mark_at;     /* going back starts there rather than at the first sample */
 };
+#define RECORD_MARK_EVERY 60
 
 /* Is BUF (LEN bytes) a record (its first line a record header)? */
 bool record_is_record (const char *buf, size_t len);
@@ -93,7 +111,11 @@ int record_parse_time (const struct record *r, const char *text, double *out);
 /* The changes that turn document A into B (an RFC 7396 merge patch), or NULL when they
    are equal.  Caller frees. */
 struct cJSON *record_diff (const struct cJSON *a, const struct cJSON *b);
-/* Apply PATCH to TARGET in place (RFC 7396); returns the new document (TARGET may be
+/* The patch a record stores between two samples: record_diff, except that a new process
+   may be written relative to its parent in A, as {"$from": "PPID", changes...}. */
+struct cJSON *record_diff_sample (const struct cJSON *a, const struct cJSON *b);
+/* Apply PATCH to TARGET in place (RFC 7396, plus "$from": a member whose patch names a
+   sibling starts from that sibling as it was before the patch); returns the new document (TARGET may be
    replaced when PATCH is not an object). */
 struct cJSON *record_apply (struct cJSON *target, const struct cJSON *patch);
 

@@ -625,6 +625,12 @@ cmd_cgroups (int argc, char **argv)
       fprintf (stderr, "isoscope cgroups: -J and -r are mutually exclusive\n");
       return cli_try_help ("cgroups");
     }
+  if (c.interval_set && iso_global.load)
+    {
+      fprintf (stderr, "isoscope cgroups: --interval measures the live host; --load reads one sample "
+                       "(isoscope top --load shows the rates of a record)\n");
+      return cli_try_help ("cgroups");
+    }
   if (outarg && parse_columns (&c, outarg, &err) < 0)
     {
       fprintf (stderr, "isoscope cgroups: %s\n", err->msg);

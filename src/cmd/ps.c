@@ -475,7 +475,7 @@ run (int argc, char **argv, bool caps_mode)
     }
   for (int t = 0; t < NS_TYPE_COUNT; t++)
     c.host_ns[t] = iso_model_host_ns (c.m, (enum ns_type)t);
-  c.all_caps = sec_all_caps_at (iso_global.sysroot);
+  c.all_caps = c.m->scan.all_caps ? c.m->scan.all_caps : sec_all_caps_at (iso_global.sysroot);
 
   /* The rows: TARGETs (caps), or every process; then the filters. */
   struct iso_proc **rows = NULL;

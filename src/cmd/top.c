@@ -340,7 +340,10 @@ batch (struct iso_live *l, const struct top_config *cfg, bool json)
   double start = mono_now (), last = 0;
   for (long i = 0; !cfg->iterations || i < cfg->iterations; i++)
     {
-      if (i)
+      /* A replay prints its samples one after the other (no waiting), up to the last. */
+      if (i && l->replay && !live_replay_seek (l, 1, 0))
+        break;
+      if (i && !l->replay)
         sleep_until (start + (double)i * cfg->delay);
       cleanup_error iso_error_t err = NULL;
       if (live_refresh (l, v.def->want, NULL, 0, &err) < 0)
@@ -357,7 +360,7 @@ batch (struct iso_live *l, const struct top_config *cfg, bool json)
       view_build (&v);
       double now = mono_now ();
       if (json)
-        print_json (&v, last > 0 ? now - last : 0, stdout);
+        print_json (&v, l->replay ? l->tick_interval : last > 0 ? now - last : 0, stdout);
       else
         print_text (&v, stdout);
       last = now;

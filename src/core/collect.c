@@ -5,6 +5,7 @@
 #include "isoscope/cgroup.h"
 #include "isoscope/ns.h"
 #include "isoscope/proc.h"
+#include "isoscope/security.h"
 #include "isoscope/snapshot.h"
 #include "isoscope/util.h"
 
@@ -41,6 +42,8 @@ scan_viewer (struct iso_scan *s)
 int
 iso_model_collect (struct iso_model **out, const struct iso_collect_opts *opts, iso_error_t *err)
 {
+  if (snapshot_source_check (err) < 0)
+    return -1;
   if (snapshot_source_active ())
     return snapshot_source_model (out, opts ? opts->flags : COLLECT_ALL, err);
   double cpu0 = cpu_now ();
@@ -136,6 +139,7 @@ iso_model_collect (struct iso_model **out, const struct iso_collect_opts *opts, 
         m->scan.sources |= SRC_NETNSID;
     }
   iso_model_finish (m);
+  m->scan.all_caps = sec_all_caps_at (sysroot);
   m->scan.cpu_seconds = cpu_now () - cpu0;
   *out = m;
   return 0;

@@ -2,6 +2,7 @@
 /* live.c: a host model kept up to date tick by tick: stat files held open and pread, slow facts staggered. */
 #define _GNU_SOURCE
 #include "isoscope/live.h"
+#include "isoscope/snapshot.h"
 #include "isoscope/hash.h"
 #include "isoscope/container.h"
 #include "isoscope/ns.h"
@@ -239,9 +240,12 @@ int
 live_new (struct iso_live **out, const struct live_opts *opts, iso_error_t *err)
 {
   const char *sysroot = opts && opts->sysroot && *opts->sysroot ? opts->sysroot : NULL;
+  if (snapshot_source_check (err) < 0)
+    return -1;
+  bool replay = snapshot_source_active ();
   cleanup_free char *procpath = xasprintf ("%s/proc", sysroot ? sysroot : "");
-  int procfd = open (procpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (procfd < 0)
+  int procfd = replay ? -1 : open (procpath, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (procfd < 0 && !replay)
     return iso_make_error (err, errno, "cannot open %s", procpath);
   struct iso_live *l = xzalloc (sizeof *l);
   l->procfd = procfd;
@@ -255,6 +259,16 @@ live_new (struct iso_live **out, const struct live_opts *opts, iso_error_t *err)
   l->m = iso_model_new ();
   l->by_pid = iso_hash_new ();
   l->last_pid = -1;
+  if (replay)
+    {
+      if (live_replay_init (l, err) < 0)
+        {
+          live_free (l);
+          return -1;
+        }
+      *out = l;
+      return 0;
+    }
   scan_self (l);
   raise_nofile (l);
   *out = l;
@@ -703,7 +717,8 @@ refresh_procs (struct iso_live *l, unsigned want, const pid_t *hot, size_t nhot)
 int
 live_refresh (struct iso_live *l, unsigned want, const pid_t *hot, size_t nhot, iso_error_t *err)
 {
-  (void)err;
+  if (l->replay)
+    return live_replay_refresh (l, want, err);
   double cpu0 = cpu_now ();
   unsigned long tick = l->st.tick + 1;
   l->st = (struct live_stats){ .tick = tick, .fds_kept = l->st.fds_kept, .fds_exhausted = l->st.fds_exhausted };
@@ -738,6 +753,8 @@ struct live_proc *
 live_ensure (struct iso_live *l, pid_t pid)
 {
   struct live_proc *lp = iso_hash_get (l->by_pid, (uint64_t)(pid));
+  if (l->replay)
+    return lp; /* a sample holds what it holds */
   double now = mono_now ();
   /* Sampled by the last tick: fresh enough (sampling again would make its CPU% an
      average over a few milliseconds). */

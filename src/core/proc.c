@@ -82,6 +82,7 @@ proc_parse_stat (const char *buf, struct proc_stat *out)
   out->stime = v[15];
   out->nthreads = (long)v[20];
   out->start_time = v[22];
+  out->rss_pages = got >= 24 && (long long)v[24] > 0 ? v[24] : 0;
   return 0;
 }
 
@@ -525,6 +526,8 @@ collect_one (struct iso_model *m, int procfd, pid_t pid, unsigned flags)
     }
   struct iso_proc *p = iso_model_add_proc (m, pid);
   p->ppid = st.ppid;
+  p->cpu_ticks = st.utime + st.stime;
+  p->rss_pages = st.rss_pages;
   p->start_time = st.start_time;
   p->state = st.state;
   p->nthreads = st.nthreads > 0 ? (int)st.nthreads : 1;

@@ -45,6 +45,59 @@ record_diff (const cJSON *a, const cJSON *b)
   return patch;
 }
 
+/* A new process is written as its changes from its parent in the previous sample
+   ({"$from": "PPID", ...}), when that is shorter than the whole object: a child shares
+   most of its parent's facts (namespaces, cgroups, credentials, maps). */
+static void
+diff_new_processes (const cJSON *a, const cJSON *b, cJSON *patch)
+{
+  const cJSON *pa = cJSON_GetObjectItemCaseSensitive (a, "processes");
+  const cJSON *pb = cJSON_GetObjectItemCaseSensitive (b, "processes");
+  cJSON *pp = cJSON_GetObjectItemCaseSensitive (patch, "processes");
+  if (!cJSON_IsObject (pa) || !cJSON_IsObject (pp))
+    return;
+  for (cJSON *v = pp->child, *next; v; v = next)
+    {
+      next = v->next;
+      const cJSON *cur = cJSON_GetObjectItemCaseSensitive (pb, v->string);
+      const cJSON *ppid = cJSON_GetObjectItemCaseSensitive (cur, "ppid");
+      if (cJSON_GetObjectItemCaseSensitive (pa, v->string) || !cJSON_IsNumber (ppid))
+        continue;
+      char key[24];
+      snprintf (key, sizeof key, "%.0f", ppid->valuedouble);
+      const cJSON *parent = cJSON_GetObjectItemCaseSensitive (pa, key);
+      if (!cJSON_IsObject (parent))
+        continue;
+      cJSON *d = record_diff (parent, cur);
+      if (!d)
+        d = cJSON_CreateObject ();
+      cJSON_AddStringToObject (d, "$from", key);
+      char *full = cJSON_PrintUnformatted (v), *rel = cJSON_PrintUnformatted (d);
+      bool shorter = strlen (rel) < strlen (full);
+      free (full);
+      free (rel);
+      if (shorter)
+        cJSON_ReplaceItemInObjectCaseSensitive (pp, v->string, d);
+      else
+        cJSON_Delete (d);
+    }
+}
+
+cJSON *
+record_diff_sample (const cJSON *a, const cJSON *b)
+{
+  cJSON *patch = record_diff (a, b);
+  if (patch)
+    diff_new_processes (a, b, patch);
+  return patch;
+}
+
+static bool
+is_relative (const cJSON *v)
+{
+  return v->string && cJSON_IsObject (v) && cJSON_GetObjectItemCaseSensitive (v, "$from");
+}
+
 cJSON *
 record_apply (cJSON *target, const cJSON *patch)
 {
@@ -58,11 +111,38 @@ record_apply (cJSON *target, const cJSON *patch)
       cJSON_Delete (target);
       target = cJSON_CreateObject ();
     }
+  /* Members written relative to a sibling ("$from"): their base is the sibling as it was
+     before this patch. */
+  size_t nfrom = 0;
   const cJSON *v;
+  cJSON_ArrayForEach (v, patch)
+  {
+    nfrom += is_relative (v);
+  }
+  cJSON **bases = nfrom ? xcalloc (nfrom, sizeof *bases) : NULL;
+  size_t k = 0;
+  cJSON_ArrayForEach (v, patch)
+  {
+    if (!is_relative (v))
+      continue;
+    const cJSON *from = cJSON_GetObjectItemCaseSensitive (v, "$from");
+    const cJSON *base = cJSON_IsString (from) ? cJSON_GetObjectItemCaseSensitive (target, from->valuestring) : NULL;
+    bases[k++] = cJSON_IsObject (base) ? cJSON_Duplicate (base, true) : cJSON_CreateObject ();
+  }
+  k = 0;
   cJSON_ArrayForEach (v, patch)
   {
     if (!v->string)
       continue;
+    if (is_relative (v))
+      {
+        cJSON *rel = cJSON_Duplicate (v, true);
+        cJSON_DeleteItemFromObjectCaseSensitive (rel, "$from");
+        cJSON_DeleteItemFromObjectCaseSensitive (target, v->string);
+        cJSON_AddItemToObject (target, v->string, record_apply (bases[k++], rel));
+        cJSON_Delete (rel);
+        continue;
+      }
     if (cJSON_IsNull (v))
       {
         cJSON_DeleteItemFromObjectCaseSensitive (target, v->string);
@@ -71,6 +151,7 @@ record_apply (cJSON *target, const cJSON *patch)
     cJSON *old = cJSON_DetachItemFromObjectCaseSensitive (target, v->string);
     cJSON_AddItemToObject (target, v->string, record_apply (old, v));
   }
+  free (bases);
   return target;
 }
 
@@ -107,12 +188,14 @@ record_is_record (const char *buf, size_t len)
 void
 record_free (struct record *r)
 {
-  for (size_t i = 0; i < r->n; i++)
-    cJSON_Delete (r->changes[i]);
-  free (r->changes);
+  cJSON_Delete (r->first);
+  free (r->text);
+  free (r->off);
+  free (r->len);
   free (r->times);
   free (r->name);
   cJSON_Delete (r->cur);
+  cJSON_Delete (r->mark);
   memset (r, 0, sizeof *r);
 }
 
@@ -121,7 +204,10 @@ record_parse (struct record *r, const char *buf, size_t len, const char *name, i
 {
   memset (r, 0, sizeof *r);
   r->name = xstrdup (name);
-  const char *s = buf, *end = buf + len;
+  r->text = xmalloc (len + 1);
+  memcpy (r->text, buf, len);
+  r->text[len] = '\0';
+  const char *s = r->text, *end = r->text + len;
   const char *e = line_end (s, end);
   cJSON *h = parse_span (s, (size_t)(e - s));
   const cJSON *ver = cJSON_GetObjectItemCaseSensitive (h, "isoscope_record");
@@ -163,9 +249,13 @@ record_parse (struct record *r, const char *buf, size_t len, const char *name, i
                                  name, lineno, r->n ? "patch" : "full");
         }
       r->times = xreallocarray (r->times, r->n + 1, sizeof *r->times);
-      r->changes = xreallocarray (r->changes, r->n + 1, sizeof *r->changes);
+      r->off = xreallocarray (r->off, r->n + 1, sizeof *r->off);
+      r->len = xreallocarray (r->len, r->n + 1, sizeof *r->len);
       r->times[r->n] = t->valuedouble;
-      r->changes[r->n] = cJSON_DetachItemFromObjectCaseSensitive (line, r->n ? "patch" : "full");
+      r->off[r->n] = (size_t)(s - r->text);
+      r->len[r->n] = (size_t)(e - s);
+      if (!r->n)
+        r->first = cJSON_DetachItemFromObjectCaseSensitive (line, "full");
       r->n++;
       cJSON_Delete (line);
     }
@@ -185,11 +275,31 @@ record_sample (struct record *r, size_t i, iso_error_t *err)
   if (!r->cur || i < r->at)
     {
       cJSON_Delete (r->cur);
-      r->cur = cJSON_Duplicate (r->changes[0], true);
-      r->at = 0;
+      bool from_mark = r->mark && r->mark_at <= i;
+      r->cur = cJSON_Duplicate (from_mark ? r->mark : r->first, true);
+      r->at = from_mark ? r->mark_at : 0;
     }
   while (r->at < i)
-    r->cur = record_apply (r->cur, r->changes[++r->at]);
+    {
+      size_t k = r->at + 1;
+      cJSON *line = parse_span (r->text + r->off[k], r->len[k]);
+      const cJSON *patch = cJSON_GetObjectItemCaseSensitive (line, "patch");
+      if (!cJSON_IsObject (patch))
+        {
+          cJSON_Delete (line);
+          iso_make_error (err, EINVAL, "%s: sample %zu cannot be read again", r->name, k);
+          return NULL;
+        }
+      r->cur = record_apply (r->cur, patch);
+      cJSON_Delete (line);
+      r->at = k;
+      if (k % RECORD_MARK_EVERY == 0 && (!r->mark || r->mark_at != k))
+        {
+          cJSON_Delete (r->mark);
+          r->mark = cJSON_Duplicate (r->cur, true);
+          r->mark_at = k;
+        }
+    }
   return r->cur;
 }
 
@@ -276,7 +386,7 @@ record_writer_add (struct record_writer *w, cJSON *doc, double time, iso_error_t
     cJSON_AddItemToObject (line, "full", cJSON_Duplicate (doc, true));
   else
     {
-      cJSON *patch = record_diff (w->prev, doc);
+      cJSON *patch = record_diff_sample (w->prev, doc);
       cJSON_AddItemToObject (line, "patch", patch ? patch : cJSON_CreateObject ());
     }
   cJSON_Delete (w->prev);
@@ -301,6 +411,7 @@ struct loaded
   struct record rec;
   bool is_record;
   const cJSON *doc; /* the document to read (the snapshot, or the record's sample) */
+  size_t at;        /* the record's sample that doc is */
 };
 
 static void
@@ -335,6 +446,7 @@ loaded_parse (struct loaded *l, const char *buf, size_t len, const char *name, c
           i = (size_t)k;
         }
       l->doc = record_sample (&l->rec, i, err);
+      l->at = i;
       return l->doc ? 0 : -1;
     }
   if (at)
@@ -389,6 +501,14 @@ snapshot_source_active (void)
   return source.path != NULL;
 }
 
+int
+snapshot_source_check (iso_error_t *err)
+{
+  if (source.at && !source.path)
+    return iso_make_error (err, 0, "--at %s needs --load FILE (a record made by isoscope record)", source.at);
+  return 0;
+}
+
 const char *
 snapshot_source_path (void)
 {
@@ -439,4 +559,47 @@ snapshot_source_cgroups (struct cg_tree **out, uint64_t fields, iso_error_t *err
   if (source_doc (&doc, err) < 0)
     return -1;
   return snapshot_cgroups_from_json (doc, source.path, fields, out, err);
+}
+
+int
+snapshot_source_samples (size_t *n, size_t *cur, iso_error_t *err)
+{
+  const cJSON *doc;
+  if (source_doc (&doc, err) < 0)
+    return -1;
+  *n = source.l.is_record ? source.l.rec.n : 1;
+  *cur = source.l.is_record ? source.l.at : 0;
+  return 0;
+}
+
+double
+snapshot_source_time (size_t i)
+{
+  if (source.l.is_record && i < source.l.rec.n)
+    return source.l.rec.times[i];
+  const cJSON *scan = cJSON_GetObjectItemCaseSensitive (source.l.doc, "scan");
+  const cJSON *t = cJSON_GetObjectItemCaseSensitive (scan, "time");
+  return cJSON_IsNumber (t) ? t->valuedouble : 0;
+}
+
+int
+snapshot_source_select (size_t i, iso_error_t *err)
+{
+  const cJSON *doc;
+  if (source_doc (&doc, err) < 0)
+    return -1;
+  if (!source.l.is_record)
+    return i == 0 ? 0 : iso_make_error (err, ERANGE, "%s: a snapshot has one sample", source.path);
+  const cJSON *d = record_sample (&source.l.rec, i, err);
+  if (!d)
+    return -1;
+  source.l.doc = d;
+  source.l.at = i;
+  return 0;
+}
+
+const char *
+snapshot_source_at (void)
+{
+  return source.at;
 }

@@ -264,7 +264,7 @@ report_build (const struct iso_model *m, struct iso_proc *p, const char *target,
       fact (r, REPORT_ROOTFS, "cwd", p->sec->cwd ? xstrdup (p->sec->cwd) : NULL, NULL);
     }
 
-  uint64_t all = sec_all_caps_at (m->scan.sysroot);
+  uint64_t all = m->scan.all_caps ? m->scan.all_caps : sec_all_caps_at (m->scan.sysroot);
   if (p->caps_known)
     {
       fact (r, REPORT_CAPS, "held_in",

@@ -25,6 +25,7 @@ const struct snap_field snap_scan_fields[] = {
   SNAP_F (struct iso_scan, "viewer_pidns", ST_U64, viewer_pidns),
   SNAP_F (struct iso_scan, "viewer_mntns", ST_U64, viewer_mntns),
   SNAP_F (struct iso_scan, "viewer_cap_eff", ST_U64, viewer_cap_eff),
+  SNAP_F (struct iso_scan, "all_caps", ST_U64, all_caps),
   SNAP_F (struct iso_scan, "sysroot", ST_STR, sysroot),
   SNAP_F (struct iso_scan, "sources", ST_UINT, sources),
   SNAP_F (struct iso_scan, "nvanished", ST_UINT, nvanished),
@@ -38,6 +39,8 @@ const struct snap_field snap_proc_fields[] = {
   SNAP_F (struct iso_proc, "pid", ST_INT, pid),
   SNAP_F (struct iso_proc, "ppid", ST_INT, ppid),
   SNAP_F (struct iso_proc, "start_time", ST_U64, start_time),
+  SNAP_F (struct iso_proc, "cpu_ticks", ST_U64, cpu_ticks),
+  SNAP_F (struct iso_proc, "rss_pages", ST_U64, rss_pages),
   SNAP_F (struct iso_proc, "state", ST_CHAR, state),
   SNAP_F (struct iso_proc, "comm", ST_STR, comm),
   SNAP_F (struct iso_proc, "cmdline", ST_STRP, cmdline),
@@ -170,12 +173,34 @@ snap_put_u64 (cJSON *o, const char *key, uint64_t v)
     }
 }
 
+/* Is the member F of S the same as in DEF? */
+static bool
+same_as_default (const struct snap_field *f, const void *s, const void *def)
+{
+  if (!def)
+    return false;
+  const char *p = (const char *)s + f->off, *d = (const char *)def + f->off;
+  switch (f->type)
+    {
+    case ST_STR:
+      return strcmp (p, d) == 0;
+    case ST_STRP:
+      return !*(char *const *)p && !*(char *const *)d;
+    case ST_DOUBLE:
+      return *(const double *)p == *(const double *)d;
+    default:
+      return memcmp (p, d, f->size) == 0;
+    }
+}
+
 void
-snap_put_fields (cJSON *o, const struct snap_field *fields, const void *s)
+snap_put_fields (cJSON *o, const struct snap_field *fields, const void *s, const void *def)
 {
   for (const struct snap_field *f = fields; f->key; f++)
     {
       const char *p = (const char *)s + f->off;
+      if (same_as_default (f, s, def))
+        continue;
       switch (f->type)
         {
         case ST_INT:
@@ -224,11 +249,54 @@ put_strings (cJSON *o, const char *key, char **v, size_t n)
     cJSON_AddItemToArray (a, cJSON_CreateString (v[i]));
 }
 
+/* What the loader starts each object from: members equal to these are left out. */
+struct snap_defaults
+{
+  struct iso_model *m;
+  const struct iso_proc *proc;
+  const struct iso_ns *ns;
+  struct iso_sec sec;
+  struct ns_holder holder;
+  struct cg_tree *t;
+  const struct iso_cgroup *cg;
+  struct iso_mntview mntview;
+};
+
+static void
+defaults_init (struct snap_defaults *d, const struct iso_model *m)
+{
+  memset (d, 0, sizeof *d);
+  d->m = iso_model_new ();
+  d->m->nsfs_dev = m->nsfs_dev;
+  /* pid and inode 0: never a real one, so those are always written */
+  d->proc = iso_model_add_proc (d->m, 0);
+  d->ns = iso_model_get_ns (d->m, NS_NET, 0, NULL);
+  snap_sec_defaults (&d->sec);
+  d->t = xzalloc (sizeof *d->t);
+  d->t->root = xstrdup ("");
+  struct cg_hierarchy *h = cg_tree_add_hierarchy (d->t, true, "");
+  d->cg = cg_tree_add (d->t, h, NULL, "/");
+}
+
+static void
+defaults_free (struct snap_defaults *d)
+{
+  iso_model_free (d->m);
+  cg_tree_free (d->t);
+}
+
+void
+snap_sec_defaults (struct iso_sec *s)
+{
+  memset (s, 0, sizeof *s);
+  s->setgroups_deny = -1;
+}
+
 static cJSON *
-proc_json (const struct iso_proc *p)
+proc_json (const struct iso_proc *p, const struct snap_defaults *def)
 {
   cJSON *o = cJSON_CreateObject ();
-  snap_put_fields (o, snap_proc_fields, p);
+  snap_put_fields (o, snap_proc_fields, p, def->proc);
   cleanup_free char *cgtext = proc_cgroup_text (p);
   if (cgtext)
     cJSON_AddStringToObject (o, "cgroup_text", cgtext);
@@ -247,34 +315,46 @@ proc_json (const struct iso_proc *p)
   if (p->time_for_children)
     snap_put_u64 (o, "time_for_children", p->time_for_children->ino);
   if (p->sec)
-    snap_put_fields (cJSON_AddObjectToObject (o, "security"), snap_sec_fields, p->sec);
+    snap_put_fields (cJSON_AddObjectToObject (o, "security"), snap_sec_fields, p->sec, &def->sec);
   return o;
 }
 
 static cJSON *
-ns_json (const struct iso_ns *ns)
+ns_json (const struct iso_ns *ns, const struct snap_defaults *def)
 {
   cJSON *o = cJSON_CreateObject ();
   cJSON_AddStringToObject (o, "type", ns_types[ns->type].name);
-  snap_put_fields (o, snap_ns_fields, ns);
+  snap_put_fields (o, snap_ns_fields, ns, def->ns);
   if (ns->proc)
     cJSON_AddNumberToObject (o, "proc", ns->proc->pid);
-  if (ns->nholders)
-    {
-      cJSON *a = cJSON_AddArrayToObject (o, "holders");
-      for (size_t i = 0; i < ns->nholders; i++)
+  /* Children (namespaces this one is the parent or owner of) are an object keyed by inode:
+     a new child changes one member, not a whole array. */
+  cJSON *a = NULL, *children = NULL;
+  for (size_t i = 0; i < ns->nholders; i++)
+    if (ns->holders[i].kind == HOLDER_CHILD)
+      {
+        char key[24];
+        snprintf (key, sizeof key, "%llu", (unsigned long long)ns->holders[i].child);
+        if (!children)
+          children = cJSON_AddObjectToObject (o, "children");
+        cJSON_AddTrueToObject (children, key);
+      }
+    else
+      {
+        if (!a)
+          a = cJSON_AddArrayToObject (o, "holders");
         {
           cJSON *h = cJSON_CreateObject ();
           cJSON_AddStringToObject (h, "kind", snap_holder_kinds[ns->holders[i].kind]);
-          snap_put_fields (h, snap_holder_fields, &ns->holders[i]);
+          snap_put_fields (h, snap_holder_fields, &ns->holders[i], &def->holder);
           cJSON_AddItemToArray (a, h);
         }
-    }
+      }
   const struct iso_mntview *v = ns->mntview;
   if (v)
     {
       cJSON *mv = cJSON_AddObjectToObject (o, "mntview");
-      snap_put_fields (mv, snap_mntview_fields, v);
+      snap_put_fields (mv, snap_mntview_fields, v, &def->mntview);
       put_strings (mv, "masked", v->masked, v->nmasked);
       put_strings (mv, "readonly", v->readonly, v->nreadonly);
       put_strings (mv, "sockets", v->sockets, v->nsockets);
@@ -283,10 +363,10 @@ ns_json (const struct iso_ns *ns)
 }
 
 static cJSON *
-cgroup_json (const struct iso_cgroup *cg)
+cgroup_json (const struct iso_cgroup *cg, const struct snap_defaults *def)
 {
   cJSON *o = cJSON_CreateObject ();
-  snap_put_fields (o, snap_cgroup_fields, cg);
+  snap_put_fields (o, snap_cgroup_fields, cg, def->cg);
   cJSON *vals = cJSON_AddObjectToObject (o, "values");
   for (int i = 0; i < CGF_COUNT; i++)
     if (cg->f[i].state == CGV_MAX)
@@ -314,11 +394,11 @@ cgroup_json (const struct iso_cgroup *cg)
 }
 
 static cJSON *
-cgtree_json (const struct cg_tree *t)
+cgtree_json (const struct cg_tree *t, const struct snap_defaults *def)
 {
   cJSON *o = cJSON_CreateObject ();
   cJSON_AddStringToObject (o, "mode", snap_cg_modes[t->mode]);
-  snap_put_fields (o, snap_cgtree_fields, t);
+  snap_put_fields (o, snap_cgtree_fields, t, NULL);
   cJSON *hs = cJSON_AddObjectToObject (o, "hierarchies");
   cJSON **hobj = xcalloc (t->nh ? t->nh : 1, sizeof *hobj);
   for (size_t i = 0; i < t->nh; i++)
@@ -335,7 +415,7 @@ cgtree_json (const struct cg_tree *t)
     {
       const struct iso_cgroup *cg = t->all[i];
       cJSON *cgs = cJSON_GetObjectItemCaseSensitive (hobj[cg->h - t->h], "cgroups");
-      cJSON_AddItemToObject (cgs, cg->path, cgroup_json (cg));
+      cJSON_AddItemToObject (cgs, cg->path, cgroup_json (cg, def));
     }
   free (hobj);
   return o;
@@ -344,39 +424,41 @@ cgtree_json (const struct cg_tree *t)
 cJSON *
 snapshot_to_json (const struct iso_model *m)
 {
+  struct snap_defaults def;
+  defaults_init (&def, m);
   cJSON *doc = cJSON_CreateObject ();
   cJSON_AddNumberToObject (doc, "schema_version", SNAPSHOT_SCHEMA_VERSION);
   cJSON_AddStringToObject (doc, "generator", "isoscope " ISOSCOPE_VERSION);
   cJSON *scan = cJSON_AddObjectToObject (doc, "scan");
   cJSON_AddNumberToObject (scan, "time", (double)m->scan.time.tv_sec);
   cJSON_AddNumberToObject (scan, "time_nsec", (double)m->scan.time.tv_nsec);
-  snap_put_fields (scan, snap_scan_fields, &m->scan);
+  snap_put_fields (scan, snap_scan_fields, &m->scan, NULL);
   snap_put_u64 (scan, "nsfs_dev", (uint64_t)m->nsfs_dev);
-  snap_put_u64 (scan, "all_caps", sec_all_caps_at (m->scan.sysroot));
   cJSON *procs = cJSON_AddObjectToObject (doc, "processes");
   for (size_t i = 0; i < m->nprocs; i++)
     {
       char key[16];
       snprintf (key, sizeof key, "%d", (int)m->procs[i]->pid);
-      cJSON_AddItemToObject (procs, key, proc_json (m->procs[i]));
+      cJSON_AddItemToObject (procs, key, proc_json (m->procs[i], &def));
     }
   cJSON *nss = cJSON_AddObjectToObject (doc, "namespaces");
   for (size_t i = 0; i < m->nns; i++)
     {
       char key[24];
       snprintf (key, sizeof key, "%llu", (unsigned long long)m->ns[i]->ino);
-      cJSON_AddItemToObject (nss, key, ns_json (m->ns[i]));
+      cJSON_AddItemToObject (nss, key, ns_json (m->ns[i], &def));
     }
   if (m->cg)
-    cJSON_AddItemToObject (doc, "cgroups", cgtree_json (m->cg));
+    cJSON_AddItemToObject (doc, "cgroups", cgtree_json (m->cg, &def));
   cJSON *cs = cJSON_AddObjectToObject (doc, "containers");
   for (size_t i = 0; i < m->ncontainers; i++)
     {
       const struct iso_container *c = m->containers[i];
       cleanup_free char *key = xasprintf ("%s:%s", c->engine, c->id);
       cJSON *o = cJSON_CreateObject ();
-      snap_put_fields (o, snap_container_fields, c);
+      snap_put_fields (o, snap_container_fields, c, NULL);
       cJSON_AddItemToObject (cs, key, o);
     }
+  defaults_free (&def);
   return doc;
 }

@@ -467,7 +467,10 @@ load_holders (struct snap_ctx *c, const cJSON *o, struct iso_ns *ns, unsigned fl
   };
   int bad = 0;
   const cJSON *a = snap_member (c, o, "holders", cJSON_IsArray, "an array", &bad);
-  if (!a)
+  if (bad)
+    return bad;
+  const cJSON *children = snap_member (c, o, "children", cJSON_IsObject, "an object keyed by inode", &bad);
+  if (bad)
     return bad;
   const cJSON *h;
   cJSON_ArrayForEach (h, a)
@@ -491,6 +494,14 @@ load_holders (struct snap_ctx *c, const cJSON *o, struct iso_ns *ns, unsigned fl
         return r;
       }
     *iso_ns_add_holder (ns, tmp.kind) = tmp;
+  }
+  cJSON_ArrayForEach (h, children)
+  {
+    uint64_t ino;
+    if (util_parse_u64 (h->string, &ino) < 0 || !ino)
+      return snap_fail (c, "children", "a key is not an inode number");
+    if (flags & COLLECT_RELATIONS)
+      iso_ns_add_holder (ns, HOLDER_CHILD)->child = ino;
   }
   return 0;
 }
@@ -640,7 +651,7 @@ load_proc (struct snap_ctx *c, const cJSON *o, struct iso_model *m, unsigned fla
   if (sec && (flags & COLLECT_SECURITY))
     {
       p->sec = xzalloc (sizeof *p->sec);
-      p->sec->setgroups_deny = -1;
+      snap_sec_defaults (p->sec);
       size_t w2 = ctx_push (c, "security");
       if (snap_get_fields (c, sec, snap_sec_fields, p->sec) < 0)
         return -1;

@@ -445,6 +445,28 @@ k_pause (struct tui *t, int key)
   tui_status (t, false, "%s", t->paused ? "paused (Space resumes)" : "resumed");
 }
 
+/* Replay: a sample back or forward (, .), a minute back or forward ({ }); each pauses. */
+static void
+k_replay (struct tui *t, int key)
+{
+  struct iso_live *l = t->live;
+  if (!l->replay)
+    {
+      tui_status (t, false, "%c works when replaying a record (isoscope top --load FILE)", key);
+      return;
+    }
+  bool moved = key == ',' || key == '.' ? live_replay_seek (l, key == ',' ? -1 : 1, 0)
+                                        : live_replay_seek (l, 0, key == '{' ? -60 : 60);
+  t->paused = true;
+  if (!moved)
+    {
+      tui_status (t, false, "%s of the record", key == ',' || key == '{' ? "the start" : "the end");
+      return;
+    }
+  refresh_now (t);
+  tui_status (t, false, "sample %zu of %zu (Space plays)", l->replay_at + 1, l->replay_n);
+}
+
 static void
 k_delay (struct tui *t, int key)
 {
@@ -454,10 +476,24 @@ k_delay (struct tui *t, int key)
   start_prompt (t, PROMPT_DELAY, now);
 }
 
+/* The keys that act on the host do nothing to a replayed one. */
+static bool
+refused_in_replay (struct tui *t, int key)
+{
+  if (!t->live->replay)
+    return false;
+  tui_status (t, true, "%s acts on the live host: not while replaying a record",
+              key == 'e'   ? "a shell"
+              : key == 'f' ? "freezing"
+                           : "a signal");
+  return true;
+}
+
 static void
 k_enter (struct tui *t, int key)
 {
-  (void)key;
+  if (refused_in_replay (t, key))
+    return;
   const struct view_row *r = tui_selected (t);
   if (!r)
     return;
@@ -471,7 +507,8 @@ k_enter (struct tui *t, int key)
 static void
 k_kill (struct tui *t, int key)
 {
-  (void)key;
+  if (refused_in_replay (t, key))
+    return;
   const struct view_row *r = tui_selected (t);
   if (!r || r->kind != ROW_PROC)
     {
@@ -490,7 +527,8 @@ k_kill (struct tui *t, int key)
 static void
 k_freeze (struct tui *t, int key)
 {
-  (void)key;
+  if (refused_in_replay (t, key))
+    return;
   const struct view_row *r = tui_selected (t);
   const struct cg_row *cg = !r ? NULL : r->kind == ROW_CGROUP ? r->cg : r->kind == ROW_CONTAINER ? r->ct->row : NULL;
   if (!cg)
@@ -556,7 +594,9 @@ const struct tui_key tui_keys[] = {
   { { 'a' }, "a", NULL, "cgroups: show the cgroups without processes too", k_all },
   { { '\r', '\n', KEY_ENTER, 'i' }, "Enter i", "Detail", "show or hide the detail pane: the explain report of the selected row", k_detail },
   { { 'J', 'K' }, "J K", NULL, "scroll the detail pane down or up", k_detail_scroll },
-  { { ' ' }, "Space", "Pause", "pause or resume the refresh", k_pause },
+  { { ' ' }, "Space", "Pause", "pause or resume the refresh (replaying a record: play or pause)", k_pause },
+  { { ',', '.' }, ", .", NULL, "replaying a record: one sample back or forward", k_replay },
+  { { '{', '}' }, "{ }", NULL, "replaying a record: a minute back or forward", k_replay },
   { { 'd' }, "d", "Delay", "set the seconds between refreshes", k_delay },
   { { 'e' }, "e", "Shell", "open a shell ($SHELL) in the namespaces of the selected process, or of the first process of the selected namespace, container or cgroup (isoscope enter); the TUI comes back when it exits", k_enter },
   { { 'k', KEY_F (9) }, "k F9", "Kill", "send a signal to the selected process: asks which one, then for a y", k_kill },
@@ -835,7 +875,16 @@ tui_run (struct iso_live *l, const struct top_config *cfg, iso_error_t *err)
     {
       double now = mono_now ();
       if (!t.paused && now >= t.next_refresh)
-        refresh_now (&t);
+        {
+          /* Playing a record: every refresh shows the next sample, and the last one pauses. */
+          if (t.live->replay && t.refreshes > 0 && !live_replay_seek (t.live, 1, 0))
+            {
+              t.paused = true;
+              tui_status (&t, false, "the end of the record (, and { go back)");
+            }
+          else
+            refresh_now (&t);
+        }
       tui_draw (&t);
       if (t.iterations && t.refreshes >= t.iterations)
         break;

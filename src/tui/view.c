@@ -570,9 +570,19 @@ view_header (const struct view *v, char *line1, size_t n1, char *line2, size_t n
   time_t t = m->scan.time.tv_sec;
   if (localtime_r (&t, &tm))
     strftime (when, sizeof when, "%H:%M:%S", &tm);
-  snprintf (line1, n1, "isoscope top - %s  kernel %s  cgroups %s  %s view  refresh #%lu, %.0f ms CPU", when,
-            m->scan.kernel[0] ? m->scan.kernel : "?", cg_mode_name (l->cg_mode), v->def->name, l->st.tick,
-            l->st.cpu_seconds * 1e3);
+  if (l->replay)
+    {
+      /* The sample's own time, with its date: a record may span days. */
+      if (localtime_r (&t, &tm))
+        strftime (when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
+      snprintf (line1, n1, "isoscope top - replay %s  sample %zu/%zu  kernel %s  cgroups %s  %s view", when,
+                l->replay_at + 1, l->replay_n, m->scan.kernel[0] ? m->scan.kernel : "?", cg_mode_name (l->cg_mode),
+                v->def->name);
+    }
+  else
+    snprintf (line1, n1, "isoscope top - %s  kernel %s  cgroups %s  %s view  refresh #%lu, %.0f ms CPU", when,
+              m->scan.kernel[0] ? m->scan.kernel : "?", cg_mode_name (l->cg_mode), v->def->name, l->st.tick,
+              l->st.cpu_seconds * 1e3);
   size_t len = 0;
   line2[0] = '\0';
   double age = l->now - l->procs_time;

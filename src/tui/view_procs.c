@@ -74,6 +74,8 @@ view_proc_field (const struct view *v, const struct live_proc *lp, enum view_pfi
         return;
       if (!all_caps)
         all_caps = sec_all_caps ();
+      if (l->replay && l->m->scan.all_caps)
+        all_caps = l->m->scan.all_caps; /* the recorded kernel's */
       val->type = VV_STR;
       if ((p->cap_eff & all_caps) == all_caps)
         val->s = "full";

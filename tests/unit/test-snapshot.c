@@ -80,6 +80,19 @@ make_model (void)
   return m;
 }
 
+/* An assertion that two documents are equal, showing what differs when they are not. */
+static void
+same_json (const cJSON *a, const cJSON *b, const char *what)
+{
+  if (ok (cJSON_Compare (a, b, true), "%s", what))
+    return;
+  cJSON *changes = record_diff (a, b);
+  char *text = cJSON_PrintUnformatted (changes);
+  diag ("changes: %s", text);
+  free (text);
+  cJSON_Delete (changes);
+}
+
 static struct iso_model *
 load_text (const char *text, const char *at, iso_error_t *err)
 {
@@ -135,14 +148,7 @@ test_round_trip (void)
   cJSON_DeleteItemFromObject (doc, "generator");
   cJSON_DeleteItemFromObjectCaseSensitive (cJSON_GetObjectItem (again, "scan"), "all_caps");
   cJSON_DeleteItemFromObjectCaseSensitive (cJSON_GetObjectItem (doc, "scan"), "all_caps");
-  if (!ok (cJSON_Compare (doc, again, true), "a loaded model writes the same document"))
-    {
-      cJSON *changes = record_diff (doc, again);
-      char *ds = cJSON_PrintUnformatted (changes);
-      diag ("changes: %s", ds);
-      free (ds);
-      cJSON_Delete (changes);
-    }
+  same_json (doc, again, "a loaded model writes the same document");
   cJSON_Delete (again);
   iso_model_free (l);
 out:
@@ -306,8 +312,18 @@ test_record (void)
   record_writer_add (&w, snapshot_to_json (m), 1005, &err);
   size_t second = w.bytes - after_first;
   cJSON *third = snapshot_to_json (m);
-  cJSON_DeleteItemFromObject (cJSON_GetObjectItem (third, "processes"), "10");
+  cJSON *procs = cJSON_GetObjectItem (third, "processes");
+  cJSON_DeleteItemFromObject (procs, "10");
+  /* a child of 20, born in between: stored as its changes from 20 */
+  cJSON *child = cJSON_Duplicate (cJSON_GetObjectItem (procs, "20"), true);
+  cJSON_ReplaceItemInObject (child, "pid", cJSON_CreateNumber (30));
+  cJSON_ReplaceItemInObject (child, "ppid", cJSON_CreateNumber (20));
+  cJSON_ReplaceItemInObject (child, "comm", cJSON_CreateString ("child"));
+  cJSON_AddItemToObject (procs, "30", child);
+  cJSON *third_copy = cJSON_Duplicate (third, true);
+  size_t before_third = w.bytes;
   record_writer_add (&w, third, 1010, &err);
+  ok (w.bytes - before_third < 200, "a new child of a known process takes %zu bytes", w.bytes - before_third);
   record_writer_free (&w);
   ok (second < 200, "a sample with one changed value takes %zu bytes", second);
   /* A killed recorder: half of a fourth line. */
@@ -335,6 +351,8 @@ test_record (void)
       "sample 2 has the changed value");
   const cJSON *s3 = record_sample (&r, 2, &err);
   ok (!cJSON_GetObjectItem (cJSON_GetObjectItem (s3, "processes"), "10"), "sample 3 lacks the dropped process");
+  same_json (s3, third_copy, "sample 3 is rebuilt exactly, the child from its parent");
+  cJSON_Delete (third_copy);
   const cJSON *s1 = record_sample (&r, 0, &err);
   ok (cJSON_GetObjectItem (cJSON_GetObjectItem (s1, "processes"), "10") != NULL, "going back to sample 1 works");
   double t;
@@ -348,7 +366,8 @@ test_record (void)
       "--at +0 loads the first sample");
   iso_model_free (l);
   l = NULL;
-  ok (snapshot_load_buffer (buf, (size_t)n, "r.rec", NULL, COLLECT_ALL, &l, &err) == 0 && l->nprocs == 1,
+  ok (snapshot_load_buffer (buf, (size_t)n, "r.rec", NULL, COLLECT_ALL, &l, &err) == 0 && l->nprocs == 2
+          && iso_model_find_proc (l, 30),
       "without --at the last sample");
   iso_model_free (l);
   record_free (&r);
@@ -371,6 +390,46 @@ test_record (void)
   iso_model_free (m);
 }
 
+/* Going back and forth in a long record (past the marks kept every RECORD_MARK_EVERY samples). */
+static void
+test_long_record (void)
+{
+  char *buf = NULL;
+  size_t size = 0;
+  FILE *f = open_memstream (&buf, &size);
+  struct record_writer w;
+  cleanup_error iso_error_t err = NULL;
+  record_writer_start (&w, f, 1, &err);
+  const size_t n = 2 * RECORD_MARK_EVERY + 11;
+  for (size_t i = 0; i < n; i++)
+    {
+      cJSON *doc = cJSON_CreateObject ();
+      cJSON_AddNumberToObject (doc, "v", (double)i);
+      cJSON_AddNumberToObject (doc, i % 2 ? "odd" : "even", (double)i);
+      record_writer_add (&w, doc, 1000.0 + (double)i, &err);
+    }
+  record_writer_free (&w);
+  fclose (f);
+  struct record r;
+  ok (record_parse (&r, buf, size, "long", &err) == 0 && r.n == n, "a record of %zu samples", n);
+  static const size_t order[] = { 125, 130, 61, 60, 59, 0, 120, 119, 121, 3 };
+  bool all = true;
+  for (size_t k = 0; k < ARRAY_SIZE (order); k++)
+    {
+      const cJSON *d = record_sample (&r, order[k], &err);
+      const cJSON *v = cJSON_GetObjectItem (d, "v");
+      const char *other = order[k] % 2 ? "even" : "odd";
+      if (!cJSON_IsNumber (v) || v->valuedouble != (double)order[k] || cJSON_GetObjectItem (d, other))
+        {
+          all = false;
+          diag ("sample %zu is wrong", order[k]);
+        }
+    }
+  ok (all, "samples built in any order are right (forward, back past a mark, back to the start)");
+  record_free (&r);
+  free (buf);
+}
+
 int
 main (void)
 {
@@ -378,5 +437,6 @@ main (void)
   test_hostile ();
   test_patch ();
   test_record ();
+  test_long_record ();
   return done_testing ();
 }

@@ -68,7 +68,7 @@ $(BUILDDIR)/tests/test-limits: $(BUILDDIR)/src/exec/limits.o $(BUILDDIR)/src/exe
 unit: $(UNIT_BINS)
 
 # isoscope with the self-check's test hook (ISOSCOPE_TEST_DRIFT, src/exec/harden.c): only
-# tests/system/run-verify-refusal.t runs it; the installed binary never has the hook.
+# tests/system/run-harden.t runs it; the installed binary never has the hook.
 HOOKS_PROG := $(BUILDDIR)/isoscope-hooks
 $(BUILDDIR)/hooks/harden.o: src/exec/harden.c $(wildcard include/isoscope/*.h)
 	@mkdir -p $(dir $@)

@@ -6,9 +6,11 @@ set -eu
 # Build: compiler, pkg-config and the libraries of DESIGN.md.
 BUILD="gcc make pkg-config libncurses-dev libcap-dev libmount-dev libcjson-dev libsmartcols-dev libseccomp-dev"
 # Tests: prove (perl), util-linux oracles (lsns, nsenter, unshare, setpriv), python3 for JSON checks,
-# iproute2, tmux for the TUI, man-db for rendering man pages, bash-completion for completion tests,
-# clang-14 and its runtime (libFuzzer, ASan, UBSan) for make fuzz.
-TEST="perl util-linux python3 iproute2 tmux man-db bash-completion procps zsh fish clang-14 libclang-rt-14-dev"
+# iproute2, tmux for the TUI, man-db for rendering man pages, bash-completion for completion tests;
+# the escape tests: busybox-static for a sandbox's root, libc6-dev for the static attack probe,
+# bubblewrap to set its outcomes beside ours; clang-14 and its runtime (libFuzzer, ASan, UBSan)
+# for make fuzz.
+TEST="perl util-linux python3 iproute2 tmux man-db bash-completion procps zsh fish busybox-static libc6-dev bubblewrap clang-14 libclang-rt-14-dev"
 
 if ! command -v dpkg >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
   echo "install-deps: this script knows Debian and Ubuntu (apt-get) only; install these by hand:" >&2

@@ -680,6 +680,7 @@ complete -c isoscope -n '__isoscope_using verify' -l cap-add -x -a '(__isoscope_
 complete -c isoscope -n '__isoscope_using verify' -l pass-fd -x -d 'This fd may be open too'
 complete -c isoscope -n '__isoscope_using verify' -l memory -x -d 'Its cgroup must limit memory to this or less'
 complete -c isoscope -n '__isoscope_using verify' -l pids -x -d 'Its cgroup must limit tasks to this or fewer'
+complete -c isoscope -n '__isoscope_using verify' -l rlimit -x -a 'as= core= cpu= data= fsize= locks= memlock= msgqueue= nice= nofile= nproc= rss= rtprio= rttime= sigpending= stack=' -d 'Its resource limit must be this or lower'
 complete -c isoscope -n '__isoscope_using verify' -s J -l json -d 'Print JSON'
 complete -c isoscope -n '__isoscope_using verify; and string match -q -- "/*" (commandline -ct)' -a '(__isoscope_cgroup_paths)'
 complete -c isoscope -n '__isoscope_using verify; and not string match -q -- "-*" (commandline -ct)' -a '(__fish_complete_pids)'

@@ -84,7 +84,5 @@ int harden_verify_ask (struct sandbox *sb, iso_error_t *err);
 int harden_verify (struct sandbox *sb, iso_error_t *err);
 /* Command: the environment cut down to the allowlist (unless --keep-env). */
 int harden_env_reduce (const struct run_plan *p, iso_error_t *err);
-/* Command, just before exec: --pass-fd descriptors stay open across it. */
-void harden_fds_exec (struct sandbox *sb);
 
 #endif

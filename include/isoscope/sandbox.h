@@ -340,7 +340,12 @@ void seccomp_policy_add_default (struct seccomp_policy *pol);
 /* Parse the text of a policy file (NAME for messages).  0 and *OUT, or negative with ERR
    naming the line. */
 int seccomp_policy_parse (const char *text, const char *name, struct seccomp_policy **out, iso_error_t *err);
-/* Read and parse FILE. */
+/* The first call isoscope itself makes after installing the filter (sendto, recvfrom,
+   execve, exit_group; when installed EARLY, before the capabilities go, also capset,
+   prctl, setsid, close_range, fcntl, rt_sigprocmask, capget) that POL refuses whatever
+   the arguments, or NULL. */
+const char *seccomp_policy_blocks_needed (const struct seccomp_policy *pol, bool early);
+/* Read and parse FILE; a policy that blocks a call isoscope needs is refused too. */
 int seccomp_policy_load (const char *file, struct seccomp_policy **out, iso_error_t *err);
 /* ACTION as policy-file text: "allow", "kill", "log", "errno EPERM" (static or in BUF). */
 const char *seccomp_policy_action_text (enum seccomp_policy_action a, int errno_ret, char *buf, size_t size);

@@ -40,9 +40,24 @@ struct verify_expect
   size_t nallowed_fds;
   bool fds_cloexec_ok;
 
-  int new_session; /* 1: the process leads a session other than the viewer's; -1: not checked */
+  /* 1: the process is in a session other than the viewer's; 2: the same, but only when
+     it has a terminal open on fd 0, 1 or 2; -1: not checked */
+  int new_session;
+
+  /* The working directory must be below the root (a cwd left on a directory outside it, as
+     with `--wd /proc/self/fd/N` in CVE-2024-21626, is a way out). */
+  bool check_cwd;
 
   int64_t memory_max, pids_max; /* the limits of its cgroup; -1: not checked */
+
+  /* Resource limits (from /proc/PID/limits): each soft and hard limit at most these
+     (UINT64_MAX for unlimited).  Copied in, so that an expectation needs no storage. */
+  struct verify_rlimit
+  {
+    int resource; /* RLIMIT_* */
+    uint64_t soft, hard;
+  } rlimits[16];
+  size_t nrlimits;
 };
 
 /* An expectation that checks nothing (every field "not checked"). */

@@ -28,6 +28,7 @@ enum
   OPT_PASS_FD,
   OPT_MEMORY,
   OPT_PIDS,
+  OPT_RLIMIT,
 };
 
 const struct cli_opt verify_opts[] = {
@@ -37,6 +38,8 @@ const struct cli_opt verify_opts[] = {
   { "pass-fd", OPT_PASS_FD, required_argument, "<fd>", "fd <fd> may be open too (as run's --pass-fd)" },
   { "memory", OPT_MEMORY, required_argument, "<bytes>", "its cgroup must limit memory to <bytes> or less" },
   { "pids", OPT_PIDS, required_argument, "<n>", "its cgroup must limit tasks to <n> or fewer" },
+  { "rlimit", OPT_RLIMIT, required_argument, "<name=soft[:hard]>",
+    "its resource limit must be this or lower, e.g. nofile=1024" },
   { "json", 'J', no_argument, NULL, "print JSON" },
   { NULL, 0, 0, NULL, NULL },
 };
@@ -48,6 +51,8 @@ struct verify_args
   int *fds;
   size_t nfds;
   int64_t memory, pids;
+  struct run_rlimit rlimits[16];
+  size_t nrlimits;
   bool json;
 };
 
@@ -68,9 +73,10 @@ help (void)
   fputs ("Usage:\n isoscope verify [options] TARGET\n\n"
          "Check a running process against a run profile, as isoscope run checks its own command\n"
          "before the exec: capability sets, no_new_privs, seccomp, namespaces (new, not those of\n"
-         "isoscope), masked and read-only /proc and /sys paths, open fds, session, and with\n"
-         "--memory or --pids the limits of its cgroup.  TARGET is a PID, PID:INODE, a namespace\n"
-         "file, a cgroup directory, or a container id or name prefix (their lowest pid is checked).\n",
+         "isoscope), masked and read-only /proc and /sys paths, open fds, session, working\n"
+         "directory, resource limits, and with --memory or --pids the limits of its cgroup.\n"
+         "TARGET is a PID, PID:INODE, a namespace file, a cgroup directory, or a container id or\n"
+         "name prefix (their lowest pid is checked).\n",
          stdout);
   cli_print_options (stdout, verify_opts);
   fputs ("\nExit status: 0 every check passed; 1 bad usage or failure; 2 the target was not found;\n"
@@ -125,6 +131,11 @@ parse_args (int argc, char **argv, struct verify_args *a)
             a->pids = n;
             break;
           }
+        case OPT_RLIMIT:
+          if (a->nrlimits == ARRAY_SIZE (a->rlimits) || limits_parse_rlimit (optarg, &a->rlimits[a->nrlimits]) < 0)
+            return usage_error ("--rlimit: '%s' is not NAME=SOFT[:HARD] (names: %s)", optarg, limits_rlimit_names ());
+          a->nrlimits++;
+          break;
         case 'J':
           a->json = true;
           break;
@@ -250,7 +261,7 @@ cmd_verify (int argc, char **argv)
   sandbox_expect (&plan, &e);
   cleanup_free char *source = xasprintf ("profile %s", a.profile);
   e.source = source;
-  e.caps_max |= a.cap_add & ~CAPS_ALL;
+  e.caps_max |= caps_resolve (0, a.cap_add, 0);
   /* What the profile leaves to options is not checked: a namespace it does not make, the
      session of a profile that makes one only on a terminal.  Its masks are Docker's whole
      list, /sys too, wherever the process has a /proc or a /sys. */
@@ -258,7 +269,7 @@ cmd_verify (int argc, char **argv)
     if (e.new_ns[t] == 0)
       e.new_ns[t] = -1;
   if (plan.harden.session != RUN_SESSION_NEVER)
-    e.new_session = 1;
+    e.new_session = plan.harden.session == RUN_SESSION_ALWAYS ? 1 : 2;
   if (plan.harden.masks)
     {
       e.masked = sandbox_masked_paths;
@@ -269,8 +280,21 @@ cmd_verify (int argc, char **argv)
   e.allowed_fds = a.fds;
   e.nallowed_fds = a.nfds;
   e.check_fds = true;
+  e.check_cwd = true;
   e.memory_max = a.memory;
   e.pids_max = a.pids;
+  /* --rlimit replaces what the profile says of the same resource. */
+  for (size_t i = 0; i < a.nrlimits; i++)
+    {
+      size_t k = 0;
+      while (k < e.nrlimits && e.rlimits[k].resource != a.rlimits[i].resource)
+        k++;
+      if (k == ARRAY_SIZE (e.rlimits))
+        break;
+      e.rlimits[k] = (struct verify_rlimit){ a.rlimits[i].resource, a.rlimits[i].soft, a.rlimits[i].hard };
+      if (k == e.nrlimits)
+        e.nrlimits++;
+    }
 
   struct iso_target t;
   int exit_code = ISO_EXIT_OK;

@@ -60,10 +60,8 @@ struct verify_ctx
   pid_t pid;
   const struct verify_expect *e;
   struct verify_report *r;
-  struct iso_proc st;  /* what /proc/PID/status said */
-  char *mountinfo;     /* read once, for the masked and read-only checks (owned) */
-  int mountinfo_errno; /* why it could not be read */
-  int gone;            /* the process vanished during the checks (errno) */
+  struct iso_proc st; /* what /proc/PID/status said */
+  int gone;           /* the process vanished during the checks (errno) */
 };
 
 static bool
@@ -83,6 +81,16 @@ add (struct verify_ctx *c, bool ok, char *check, char *want, char *got)
     r->failed++;
 }
 
+/* Read NAME of the process's /proc directory; a process gone meanwhile is noted. */
+static long
+read_proc (struct verify_ctx *c, const char *name, char **text)
+{
+  long rc = util_read_file_at (c->piddir, name, text);
+  if (is_gone (rc))
+    c->gone = ESRCH;
+  return rc;
+}
+
 static char *
 errno_text (long e)
 {
@@ -92,7 +100,7 @@ errno_text (long e)
 /* ---- capabilities, no_new_privs, seccomp ---- */
 
 static char *
-caps_text (uint64_t set)
+set_text (uint64_t set)
 {
   char *t = sec_caps_text (set);
   if (*t)
@@ -115,9 +123,10 @@ check_caps (struct verify_ctx *c)
   };
   uint64_t max = c->e->caps_max;
   cleanup_free char *maxtext = sec_caps_text (max);
+  uint64_t all = sec_all_caps ();
   for (size_t i = 0; i < ARRAY_SIZE (sets); i++)
     {
-      char *want = max ? xasprintf ("at most %s", maxtext) : xstrdup ("none");
+      char *want = (max & all) == all ? xstrdup ("any") : max ? xasprintf ("at most %s", maxtext) : xstrdup ("none");
       char *check = xasprintf ("caps:%s", sets[i].name);
       if (!c->st.caps_known)
         {
@@ -126,8 +135,8 @@ check_caps (struct verify_ctx *c)
         }
       uint64_t have = *(const uint64_t *)((const char *)&c->st + sets[i].off);
       uint64_t extra = have & ~max;
-      char *got = caps_text (have);
-      if (extra)
+      char *got = set_text (have);
+      if (extra && extra != have)
         {
           cleanup_free char *etext = sec_caps_text (extra);
           char *more = xasprintf ("%s (beyond it: %s)", got, etext);
@@ -300,8 +309,9 @@ path_exists (int piddir, const char *path)
   return fstatat (root, path + 1, &st, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
 }
 
+/* TB: the process's mount table, or NULL when it could not be read (ERRNO_TB says why). */
 static void
-check_paths (struct verify_ctx *c, const char *const *paths, bool masked, struct libmnt_table *tb)
+check_paths (struct verify_ctx *c, const char *const *paths, bool masked, struct libmnt_table *tb, long errno_tb)
 {
   const char *kind = masked ? "masked" : "readonly";
   for (size_t i = 0; paths && paths[i]; i++)
@@ -311,7 +321,7 @@ check_paths (struct verify_ctx *c, const char *const *paths, bool masked, struct
       char *want = xstrdup (masked ? "masked or absent" : "read-only or absent");
       if (!tb)
         {
-          add (c, false, check, want, errno_text (c->mountinfo_errno));
+          add (c, false, check, want, errno_text (errno_tb));
           continue;
         }
       int ex = path_exists (c->piddir, p);
@@ -330,6 +340,12 @@ check_paths (struct verify_ctx *c, const char *const *paths, bool masked, struct
       bool ro = fs_is_ro (fs);
       bool mask = type && sec_mount_is_mask (target, type, mnt_fs_get_root (fs), ro);
       bool ok = masked ? mask : (ro || mask);
+      if (!ok && ex < 0)
+        {
+          /* Whether the path is there at all could not be told (an unprivileged viewer). */
+          add (c, false, check, want, errno_text (ex));
+          continue;
+        }
       const char *how = mask ? "masked" : masked ? "visible" : ro ? "read-only" : "writable";
       add (c, ok, check, want,
            xasprintf ("%s (%s on %s%s)", how, type ? type : "?", target, ro && !mask ? ", ro" : ""));
@@ -339,22 +355,24 @@ check_paths (struct verify_ctx *c, const char *const *paths, bool masked, struct
 static void
 check_mounts (struct verify_ctx *c)
 {
+  cleanup_free char *text = NULL;
+  long rc = read_proc (c, "mountinfo", &text);
   struct libmnt_table *tb = NULL;
-  if (c->mountinfo)
+  if (rc >= 0)
     {
-      FILE *f = fmemopen (c->mountinfo, strlen (c->mountinfo), "r");
+      FILE *f = fmemopen (text, strlen (text), "r");
       tb = f ? mnt_new_table () : NULL;
-      if (tb && mnt_table_parse_stream (tb, f, "mountinfo") < 0)
+      if (!tb || mnt_table_parse_stream (tb, f, "mountinfo") < 0)
         {
           mnt_unref_table (tb);
           tb = NULL;
-          c->mountinfo_errno = EINVAL;
+          rc = -EINVAL;
         }
       if (f)
         fclose (f);
     }
-  check_paths (c, c->e->masked, true, tb);
-  check_paths (c, c->e->readonly, false, tb);
+  check_paths (c, c->e->masked, true, tb, rc);
+  check_paths (c, c->e->readonly, false, tb, rc);
   mnt_unref_table (tb);
 }
 
@@ -444,6 +462,25 @@ stat_session (int piddir, long *rc)
   return sid;
 }
 
+/* A terminal open on fd 0, 1 or 2: its path, or NULL. */
+static char *
+stdio_terminal (int piddir)
+{
+  for (int fd = 0; fd <= 2; fd++)
+    {
+      char name[16], target[256];
+      snprintf (name, sizeof name, "fd/%d", fd);
+      ssize_t n = readlinkat (piddir, name, target, sizeof target - 1);
+      if (n <= 0)
+        continue;
+      target[n] = '\0';
+      if (strncmp (target, "/dev/pts/", 9) == 0 || strncmp (target, "/dev/tty", 8) == 0
+          || strncmp (target, "/dev/console", 12) == 0)
+        return xstrdup (target);
+    }
+  return NULL;
+}
+
 static void
 check_session (struct verify_ctx *c)
 {
@@ -451,12 +488,95 @@ check_session (struct verify_ctx *c)
   pid_t sid = stat_session (c->piddir, &rc), mine = getsid (0);
   if (is_gone (rc))
     c->gone = ESRCH;
+  if (c->e->new_session == 2)
+    {
+      cleanup_free char *tty = stdio_terminal (c->piddir);
+      if (!tty)
+        {
+          add (c, true, xstrdup ("session"), xstrdup ("not mine when it has a terminal"),
+               xstrdup ("no terminal on fd 0-2"));
+          return;
+        }
+    }
   char *want = xasprintf ("not mine (%d)", (int)mine);
   if (sid < 0)
     add (c, false, xstrdup ("session"), want, errno_text (rc));
   else
     add (c, sid != mine, xstrdup ("session"), want,
          xasprintf ("%d%s", (int)sid, sid == c->pid ? " (it leads it)" : ""));
+}
+
+/* ---- working directory ---- */
+
+struct dir_id
+{
+  uint64_t mnt, ino;
+  uint32_t dev_major, dev_minor;
+};
+
+static int
+dir_id (int fd, struct dir_id *id)
+{
+  struct statx stx;
+  if (statx (fd, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &stx) < 0)
+    return -errno;
+  *id = (struct dir_id){ (stx.stx_mask & STATX_MNT_ID) ? stx.stx_mnt_id : 0, stx.stx_ino, stx.stx_dev_major,
+                         stx.stx_dev_minor };
+  return 0;
+}
+
+static bool
+dir_same (const struct dir_id *a, const struct dir_id *b)
+{
+  return a->mnt == b->mnt && a->ino == b->ino && a->dev_major == b->dev_major && a->dev_minor == b->dev_minor;
+}
+
+/* Walk up from the working directory with ".." until the process's root (inside) or the top
+   of the mount tree (outside).  The mount counts too: the same directory reached through
+   another mount (a bind of the new root seen from the host) is not the root.  1 inside, 0
+   outside, or -errno. */
+static int
+cwd_inside (int piddir)
+{
+  cleanup_close int root = openat (piddir, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int dir = openat (piddir, "cwd", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  struct dir_id rid = { 0 }, cur = { 0 }, up = { 0 };
+  if (root < 0 || dir < 0)
+    return -errno;
+  int r = dir_id (root, &rid);
+  if (r < 0 || (r = dir_id (dir, &cur)) < 0)
+    return r;
+  for (int depth = 0; depth < 4096; depth++)
+    {
+      if (dir_same (&cur, &rid))
+        return 1;
+      int parent = openat (dir, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (parent < 0)
+        return -errno;
+      r = dir_id (parent, &up);
+      close (dir);
+      dir = parent;
+      if (r < 0)
+        return r;
+      if (dir_same (&up, &cur))
+        return 0;
+      cur = up;
+    }
+  return -ELOOP;
+}
+
+static void
+check_cwd (struct verify_ctx *c)
+{
+  int r = cwd_inside (c->piddir);
+  if (is_gone (r))
+    c->gone = ESRCH;
+  char path[512];
+  ssize_t n = readlinkat (c->piddir, "cwd", path, sizeof path - 1);
+  path[n > 0 ? n : 0] = '\0';
+  cleanup_free char *esc = util_escape (n > 0 ? path : "?");
+  char *got = r < 0 ? errno_text (r) : xasprintf ("%s (%s)", r ? "inside" : "outside its root", esc);
+  add (c, r == 1, xstrdup ("cwd"), xstrdup ("inside its root"), got);
 }
 
 /* ---- cgroup limits ---- */
@@ -540,9 +660,7 @@ static void
 check_limits (struct verify_ctx *c)
 {
   cleanup_free char *text = NULL;
-  long rc = util_read_file_at (c->piddir, "cgroup", &text);
-  if (is_gone (rc))
-    c->gone = ESRCH;
+  long rc = read_proc (c, "cgroup", &text);
   enum cg_mode mode = cg_detect_mode (NULL);
   const char *v2root = mode == CG_MODE_HYBRID ? "/sys/fs/cgroup/unified" : "/sys/fs/cgroup";
   for (size_t k = 0; k < ARRAY_SIZE (limit_kinds); k++)
@@ -595,6 +713,82 @@ check_limits (struct verify_ctx *c)
     }
 }
 
+/* ---- resource limits ---- */
+
+/* The resources as /proc/PID/limits lists them: line 1 + RLIMIT_*, in the kernel's order. */
+static const char *const rlimit_names[] = {
+  "cpu",     "fsize", "data",  "stack",      "core",     "rss",  "nproc",  "nofile",
+  "memlock", "as",    "locks", "sigpending", "msgqueue", "nice", "rtprio", "rttime",
+};
+
+static char *
+rlim_text (uint64_t v)
+{
+  return v == UINT64_MAX ? xstrdup ("unlimited") : xasprintf ("%" PRIu64, v);
+}
+
+/* One value of a limits line: "unlimited" or a number. */
+static int
+rlim_parse (const char *s, uint64_t *v)
+{
+  while (*s == ' ')
+    s++;
+  if (strncmp (s, "unlimited", 9) == 0)
+    {
+      *v = UINT64_MAX;
+      return 0;
+    }
+  char *end;
+  errno = 0;
+  unsigned long long x = strtoull (s, &end, 10);
+  if (end == s || errno)
+    return -EINVAL;
+  *v = x;
+  return 0;
+}
+
+/* Soft and hard limit of RESOURCE from the text of /proc/PID/limits (columns at 26 and 47). */
+static int
+rlim_find (const char *text, int resource, uint64_t *soft, uint64_t *hard)
+{
+  const char *line = text;
+  for (int i = -1; line && i < resource; i++)
+    {
+      line = strchr (line, '\n');
+      if (line)
+        line++;
+    }
+  if (!line || strlen (line) < 48 || strncmp (line, "Max ", 4) != 0)
+    return -EINVAL;
+  if (rlim_parse (line + 26, soft) < 0 || rlim_parse (line + 47, hard) < 0)
+    return -EINVAL;
+  return 0;
+}
+
+static void
+check_rlimits (struct verify_ctx *c)
+{
+  cleanup_free char *text = NULL;
+  long rc = read_proc (c, "limits", &text);
+  for (size_t i = 0; i < c->e->nrlimits && i < ARRAY_SIZE (c->e->rlimits); i++)
+    {
+      const struct verify_rlimit *l = &c->e->rlimits[i];
+      if (l->resource < 0 || (size_t)l->resource >= ARRAY_SIZE (rlimit_names))
+        continue;
+      char *check = xasprintf ("rlimit:%s", rlimit_names[l->resource]);
+      cleanup_free char *ws = rlim_text (l->soft), *wh = rlim_text (l->hard);
+      char *want = xasprintf ("at most %s:%s", ws, wh);
+      uint64_t soft, hard;
+      if (rc < 0 || rlim_find (text, l->resource, &soft, &hard) < 0)
+        {
+          add (c, false, check, want, rc < 0 ? errno_text (rc) : xstrdup ("not in its limits"));
+          continue;
+        }
+      cleanup_free char *gs = rlim_text (soft), *gh = rlim_text (hard);
+      add (c, soft <= l->soft && hard <= l->hard, check, want, xasprintf ("%s:%s", gs, gh));
+    }
+}
+
 /* ---- the checks, in report order ---- */
 
 static bool
@@ -631,12 +825,22 @@ want_fds (const struct verify_expect *e)
 static bool
 want_session (const struct verify_expect *e)
 {
-  return e->new_session == 1;
+  return e->new_session >= 1;
+}
+static bool
+want_cwd (const struct verify_expect *e)
+{
+  return e->check_cwd;
 }
 static bool
 want_limits (const struct verify_expect *e)
 {
   return e->memory_max >= 0 || e->pids_max >= 0;
+}
+static bool
+want_rlimits (const struct verify_expect *e)
+{
+  return e->nrlimits > 0;
 }
 
 static const struct
@@ -646,7 +850,8 @@ static const struct
 } checks[] = {
   { want_caps, check_caps },       { want_nnp, check_nnp },       { want_seccomp, check_seccomp },
   { want_ns, check_ns },           { want_mounts, check_mounts }, { want_fds, check_fds },
-  { want_session, check_session }, { want_limits, check_limits },
+  { want_session, check_session }, { want_cwd, check_cwd },       { want_limits, check_limits },
+  { want_rlimits, check_rlimits },
 };
 
 int
@@ -665,24 +870,14 @@ verify_process (int piddir, pid_t pid, const struct verify_expect *e, struct ver
   if (proc_parse_status (status, &c.st) < 0)
     return iso_make_error (err, EINVAL, "pid %d: its status file does not parse", (int)pid);
   free (c.st.nspid);
-  if (want_mounts (e))
-    {
-      long m = util_read_file_at (piddir, "mountinfo", &c.mountinfo);
-      if (m < 0)
-        {
-          c.mountinfo = NULL;
-          c.mountinfo_errno = (int)-m;
-          if (is_gone (m))
-            c.gone = ESRCH;
-        }
-    }
   for (size_t i = 0; i < ARRAY_SIZE (checks); i++)
     if (checks[i].wanted (e))
       checks[i].run (&c);
-  free (c.mountinfo);
-  /* A process that exited half way leaves results that describe nobody. */
-  char buf[64];
-  if (c.gone || util_read_buf_at (piddir, "stat", buf, sizeof buf) < 0)
+  /* A process that exited half way (a zombie now, or reaped) leaves results that describe nobody. */
+  char buf[1024];
+  struct proc_stat ps;
+  if (c.gone || util_read_buf_at (piddir, "stat", buf, sizeof buf) < 0 || proc_parse_stat (buf, &ps) < 0
+      || ps.state == 'Z' || ps.state == 'X')
     {
       verify_report_release (r);
       return iso_make_error (err, ESRCH, "pid %d exited while it was checked", (int)pid);

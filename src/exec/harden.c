@@ -12,9 +12,15 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <signal.h>
 #include <unistd.h>
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
 
 extern char **environ;
 
@@ -41,7 +47,7 @@ harden_lsm_present (const char *name, const char *opt, iso_error_t *err)
 }
 
 /* The self-check's test: a build with ISOSCOPE_TEST_HOOKS (make build/isoscope-hooks, for
-   tests/system/run-verify-refusal.t only) lets ISOSCOPE_TEST_DRIFT make the command differ
+   tests/system/run-harden.t only) lets ISOSCOPE_TEST_DRIFT make the command differ
    from its plan after the phases ran: "fd" leaks a descriptor, "caps" keeps CAP_KILL,
    "session" skips setsid.  Release builds have no such switch. */
 static bool
@@ -73,6 +79,12 @@ harden_prepare (struct sandbox *sb, iso_error_t *err)
   else if (h->seccomp == RUN_SECCOMP_FILE && !h->policy
            && (r = seccomp_policy_load (h->seccomp_file, &h->policy, err)) < 0)
     return r;
+  const char *blocked = h->policy && !h->nnp ? seccomp_policy_blocks_needed (h->policy, true) : NULL;
+  if (blocked)
+    return iso_make_error (err, 0,
+                           "--seccomp %s with --allow-new-privs: the filter goes in before the capabilities are "
+                           "dropped, and it blocks %s, which isoscope calls after it",
+                           h->policy->source, blocked);
   /* The check before exec: the command asks over this socket, isoscope answers once it
      has looked at it (the kernel tells isoscope the command's pid with the message). */
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sb->verify_sock) < 0)
@@ -212,17 +224,14 @@ harden_fds (struct sandbox *sb, iso_error_t *err)
       lo = (unsigned)keep[i] + 1 > lo ? (unsigned)keep[i] + 1 : lo;
     }
   syscall (SYS_close_range, lo, ~0U, 0U);
+  /* What is left beyond stdio closes at exec but --pass-fd; nothing of isoscope's reaches the command. */
+  syscall (SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+  for (size_t i = 0; i < h->npass_fds; i++)
+    fcntl (h->pass_fds[i], F_SETFD, 0);
+  sigprocmask (SIG_SETMASK, &sb->oldmask, NULL);
   if (harden_drift (sb, "fd") && open ("/", O_RDONLY | O_DIRECTORY) < 0)
     return iso_make_error (err, errno, "test hook: cannot leak a descriptor");
   return 0;
-}
-
-void
-harden_fds_exec (struct sandbox *sb)
-{
-  const struct run_harden *h = &sb->p->harden;
-  for (size_t i = 0; i < h->npass_fds; i++)
-    fcntl (h->pass_fds[i], F_SETFD, 0);
 }
 
 int
@@ -289,6 +298,7 @@ harden_verify_pid (struct sandbox *sb, pid_t pid, iso_error_t *err)
 int
 harden_verify_ask (struct sandbox *sb, iso_error_t *err)
 {
+  /* Only send, recv and (on a refusal) exit_group: a policy file must allow them. */
   (void)err;
   ssize_t n;
   do
@@ -300,8 +310,7 @@ harden_verify_ask (struct sandbox *sb, iso_error_t *err)
   while (n < 0 && errno == EINTR);
   if (n != 1 || c != 'G')
     _exit (ENTER_EXIT_SETUP); /* refused (isoscope says why), or isoscope is gone */
-  close (take_fd (&sb->verify_sock[1]));
-  return 0;
+  return 0;                   /* the socket closes at exec */
 }
 
 /* Parent: wait for the command to ask (or for the sandbox to fail), look at it, answer. */
@@ -310,12 +319,22 @@ harden_verify (struct sandbox *sb, iso_error_t *err)
 {
   for (;;)
     {
-      struct pollfd fds[2] = { { sb->from_child[0], POLLIN, 0 }, { sb->verify_sock[0], POLLIN, 0 } };
-      if (poll (fds, 2, -1) < 0)
+      struct pollfd fds[3]
+          = { { sb->from_child[0], POLLIN, 0 }, { sb->verify_sock[0], POLLIN, 0 }, { sb->sigfd, POLLIN, 0 } };
+      if (poll (fds, 3, -1) < 0)
         {
           if (errno == EINTR)
             continue;
           return iso_make_error (err, errno, "poll");
+        }
+      if (fds[2].revents & POLLIN)
+        {
+          /* A signal for isoscope (^C) or the child's end before the command asked. */
+          struct signalfd_siginfo si;
+          if (read (sb->sigfd, &si, sizeof si) == sizeof si && si.ssi_signo != SIGCHLD)
+            return iso_make_error (err, 0, "interrupted by SIG%s before the command ran",
+                                   sigabbrev_np ((int)si.ssi_signo));
+          continue; /* SIGCHLD: the message or the end of the pipe says what happened */
         }
       if (fds[0].revents)
         {

@@ -239,6 +239,11 @@ sandbox_expect (const struct run_plan *p, struct verify_expect *e)
   e->allowed_fds = h->pass_fds;
   e->nallowed_fds = h->npass_fds;
   e->new_session = h->new_session ? 1 : -1;
+  /* A working directory outside the root (--wd /proc/self/fd/N on a leaked fd) is refused. */
+  e->check_cwd = true;
   e->memory_max = p->limits.memory;
   e->pids_max = p->limits.pids;
+  for (size_t i = 0; i < p->limits.nrlimits && e->nrlimits < ARRAY_SIZE (e->rlimits); i++)
+    e->rlimits[e->nrlimits++]
+        = (struct verify_rlimit){ p->limits.rlimits[i].resource, p->limits.rlimits[i].soft, p->limits.rlimits[i].hard };
 }

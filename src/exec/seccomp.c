@@ -335,48 +335,135 @@ seccomp_bit_rule (const struct seccomp_policy_rule *r)
   return (c->mask & (c->mask - 1)) == 0 ? (uint32_t)c->mask : 0;
 }
 
-/* A call whose first rule has no test: its number and what it returns. */
-struct seccomp_simple
+/* One call of an architecture: its number, its first rule and, when that rule has no test
+   (it always decides), what it returns. */
+struct seccomp_entry
 {
-  uint32_t nr, ret;
+  uint32_t nr;
+  size_t first;
+  bool simple;
+  uint32_t ret;
 };
 
-/* The simple calls as a run of comparisons, each jumping to its action's return after
-   the run; in chunks, so that every jump stays within 255 instructions. */
-static void
-seccomp_simple_run (struct seccomp_prog *pr, const struct seccomp_simple *s, size_t n)
+static int
+seccomp_entry_cmp (const void *a, const void *b)
 {
-  enum
-  {
-    CHUNK = 200,
-    MAXRETS = 32,
-  };
-  for (size_t from = 0; from < n;)
+  const struct seccomp_entry *x = a, *y = b;
+  if (x->nr != y->nr)
+    return x->nr < y->nr ? -1 : 1;
+  return x->first < y->first ? -1 : x->first > y->first; /* the first rule of an alias wins */
+}
+
+/* The rules of the call whose first rule is FIRST, A holding the call's number; ends with
+   the default.  -1 when a failing test cannot reach the next rule with an 8-bit jump. */
+static int
+seccomp_call_block (struct seccomp_prog *pr, const struct seccomp_policy *pol, size_t first, uint32_t def)
+{
+  const char *name = pol->rules[first].syscall;
+  bool *merged = xcalloc (pol->nrules + 1, sizeof *merged);
+  int r = 0;
+  for (size_t j = first; j < pol->nrules; j++)
     {
-      uint32_t rets[MAXRETS];
-      size_t nrets = 0, at[CHUNK], which[CHUNK], k = 0;
-      for (; from < n && k < CHUNK; from++, k++)
+      const struct seccomp_policy_rule *rule = &pol->rules[j];
+      if (merged[j] || strcmp (rule->syscall, name) != 0)
+        continue;
+      uint32_t bits = seccomp_bit_rule (rule);
+      if (bits)
         {
-          size_t w;
-          for (w = 0; w < nrets && rets[w] != s[from].ret; w++)
-            ;
-          if (w == nrets)
+          /* Rules "argN & BIT == BIT" of one action in a row: one test of any of the bits. */
+          for (size_t k = j + 1; k < pol->nrules; k++)
             {
-              if (nrets == MAXRETS)
+              const struct seccomp_policy_rule *o = &pol->rules[k];
+              if (strcmp (o->syscall, name) != 0)
+                continue;
+              if (!seccomp_bit_rule (o) || o->cmp[0].arg != rule->cmp[0].arg
+                  || seccomp_ret (o->action, o->errno_ret) != seccomp_ret (rule->action, rule->errno_ret))
                 break;
-              rets[nrets++] = s[from].ret;
+              bits |= seccomp_bit_rule (o);
+              merged[k] = true;
             }
-          which[k] = w;
-          at[k] = seccomp_emit (pr, BPF_JMP | BPF_JEQ | BPF_K, s[from].nr, 0, 0);
+          seccomp_ld (pr, SECCOMP_OFF_LO (rule->cmp[0].arg));
+          seccomp_fail_if (pr, false, BPF_JSET, bits);
         }
-      /* over the returns to the next chunk (or the default after them) */
+      else
+        for (unsigned k = 0; k < rule->ncmp; k++)
+          seccomp_cmp (pr, &rule->cmp[k]);
+      seccomp_emit (pr, BPF_RET | BPF_K, seccomp_ret (rule->action, rule->errno_ret), 0, 0);
+      if (seccomp_patch_fails (pr, pr->n) < 0)
+        r = -1;
+      if (rule->ncmp == 0)
+        break;                         /* the later rules of this call are never reached */
+      seccomp_ld (pr, SECCOMP_OFF_NR); /* the next rule starts from the call's number again */
+    }
+  free (merged);
+  seccomp_emit (pr, BPF_RET | BPF_K, def, 0, 0);
+  return r;
+}
+
+enum
+{
+  SECCOMP_LEAF = 4, /* calls compared one by one at the bottom of the search tree */
+};
+
+/* A leaf: the simple calls jump to their returns (just after them); the others have
+   a block each; a call not among them gets the default. */
+static int
+seccomp_leaf (struct seccomp_prog *pr, const struct seccomp_policy *pol, const struct seccomp_entry *e, size_t n,
+              uint32_t def)
+{
+  size_t at[SECCOMP_LEAF], which[SECCOMP_LEAF], ns = 0, nrets = 0;
+  uint32_t rets[SECCOMP_LEAF];
+  for (size_t i = 0; i < n; i++)
+    {
+      if (!e[i].simple)
+        continue;
+      size_t w;
+      for (w = 0; w < nrets && rets[w] != e[i].ret; w++)
+        ;
+      if (w == nrets)
+        rets[nrets++] = e[i].ret;
+      which[ns] = w;
+      at[ns++] = seccomp_emit (pr, BPF_JMP | BPF_JEQ | BPF_K, e[i].nr, 0, 0);
+    }
+  if (ns)
+    {
       seccomp_emit (pr, BPF_JMP | BPF_JA, (uint32_t)nrets, 0, 0);
       size_t first_ret = pr->n;
       for (size_t w = 0; w < nrets; w++)
         seccomp_emit (pr, BPF_RET | BPF_K, rets[w], 0, 0);
-      for (size_t i = 0; i < k; i++)
+      for (size_t i = 0; i < ns; i++)
         pr->ins[at[i]].jt = (uint8_t)(first_ret + which[i] - at[i] - 1);
     }
+  for (size_t i = 0; i < n; i++)
+    {
+      if (e[i].simple)
+        continue;
+      size_t head = seccomp_emit (pr, BPF_JMP | BPF_JEQ | BPF_K, e[i].nr, 0, 0);
+      if (seccomp_call_block (pr, pol, e[i].first, def) < 0 || pr->n - head - 1 > 255)
+        return -1;
+      pr->ins[head].jf = (uint8_t)(pr->n - head - 1);
+    }
+  seccomp_emit (pr, BPF_RET | BPF_K, def, 0, 0);
+  return 0;
+}
+
+/* A binary search over the sorted calls E: a few comparisons find a call's rules, for the
+   kernel's action cache (which runs the filter for every call number) and for every call
+   the sandbox makes. */
+static int
+seccomp_tree (struct seccomp_prog *pr, const struct seccomp_policy *pol, const struct seccomp_entry *e, size_t n,
+              uint32_t def)
+{
+  if (n <= SECCOMP_LEAF)
+    return seccomp_leaf (pr, pol, e, n, def);
+  size_t mid = n / 2;
+  /* nr >= e[mid].nr: on to the right half (a long jump), else the left half follows */
+  seccomp_emit (pr, BPF_JMP | BPF_JGE | BPF_K, e[mid].nr, 0, 1);
+  size_t to_right = seccomp_emit (pr, BPF_JMP | BPF_JA, 0, 0, 0);
+  if (seccomp_tree (pr, pol, e, mid, def) < 0)
+    return -1;
+  pr->ins[to_right].k = (uint32_t)(pr->n - to_right - 1);
+  return seccomp_tree (pr, pol, e + mid, n - mid, def);
 }
 
 /* The calls of POL for architecture ARCH, A holding the call's number. */
@@ -384,76 +471,32 @@ static int
 seccomp_arch_block (struct seccomp_prog *pr, const struct seccomp_policy *pol, uint32_t arch, iso_error_t *err)
 {
   uint32_t def = seccomp_ret (pol->def_action, pol->def_errno);
-  bool *done = xcalloc (pol->nrules + 1, sizeof *done);
-  struct seccomp_simple *simple = xcalloc (pol->nrules + 1, sizeof *simple);
-  size_t nsimple = 0;
-  int r = 0;
-  for (size_t i = 0; i < pol->nrules && r == 0; i++)
+  struct seccomp_entry *e = xcalloc (pol->nrules + 1, sizeof *e);
+  size_t n = 0;
+  for (size_t i = 0; i < pol->nrules; i++)
     {
-      if (done[i])
-        continue;
-      int nr = seccomp_syscall_resolve_name_arch (arch, pol->rules[i].syscall);
+      bool seen = false;
+      for (size_t k = 0; k < i && !seen; k++)
+        seen = strcmp (pol->rules[k].syscall, pol->rules[i].syscall) == 0;
+      int nr = seen ? -1 : seccomp_syscall_resolve_name_arch (arch, pol->rules[i].syscall);
       if (nr < 0)
-        continue; /* not a call of this architecture */
-      if (pol->rules[i].ncmp == 0)
-        {
-          /* Its first rule always matches: one comparison in the run at the end. */
-          for (size_t j = i; j < pol->nrules; j++)
-            done[j] = done[j] || strcmp (pol->rules[j].syscall, pol->rules[i].syscall) == 0;
-          simple[nsimple++]
-              = (struct seccomp_simple){ (uint32_t)nr, seccomp_ret (pol->rules[i].action, pol->rules[i].errno_ret) };
-          continue;
-        }
-      /* jeq nr, else over the block; the block: every rule of this call, then the default */
-      size_t head = seccomp_emit (pr, BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 0, 0);
-      for (size_t j = i; j < pol->nrules; j++)
-        {
-          const struct seccomp_policy_rule *rule = &pol->rules[j];
-          if (done[j] || strcmp (rule->syscall, pol->rules[i].syscall) != 0)
-            continue;
-          done[j] = true;
-          uint32_t bits = seccomp_bit_rule (rule);
-          if (bits)
-            {
-              /* Rules "argN & BIT == BIT" of one action in a row: one test of any of the bits. */
-              for (size_t k = j + 1; k < pol->nrules; k++)
-                {
-                  const struct seccomp_policy_rule *o = &pol->rules[k];
-                  if (strcmp (o->syscall, rule->syscall) != 0)
-                    continue;
-                  if (done[k] || !seccomp_bit_rule (o) || o->cmp[0].arg != rule->cmp[0].arg
-                      || seccomp_ret (o->action, o->errno_ret) != seccomp_ret (rule->action, rule->errno_ret))
-                    break;
-                  bits |= seccomp_bit_rule (o);
-                  done[k] = true;
-                }
-              seccomp_ld (pr, SECCOMP_OFF_LO (rule->cmp[0].arg));
-              seccomp_fail_if (pr, false, BPF_JSET, bits);
-            }
-          else
-            for (unsigned k = 0; k < rule->ncmp; k++)
-              seccomp_cmp (pr, &rule->cmp[k]);
-          seccomp_emit (pr, BPF_RET | BPF_K, seccomp_ret (rule->action, rule->errno_ret), 0, 0);
-          if (seccomp_patch_fails (pr, pr->n) < 0)
-            r = -1;
-          /* the next rule, or the block's default, starts from A: the call's number again */
-          seccomp_ld (pr, SECCOMP_OFF_NR);
-        }
-      seccomp_emit (pr, BPF_RET | BPF_K, def, 0, 0);
-      if (pr->n - head - 1 > 255)
-        r = -1;
-      else
-        pr->ins[head].jf = (uint8_t)(pr->n - head - 1);
-      if (r < 0)
-        r = iso_make_error (err, 0, "seccomp policy %s: the rules of %s do not fit one filter block", pol->source,
-                            pol->rules[i].syscall);
+        continue; /* a call met before, or not one of this architecture */
+      e[n++] = (struct seccomp_entry){ (uint32_t)nr, i, pol->rules[i].ncmp == 0,
+                                       seccomp_ret (pol->rules[i].action, pol->rules[i].errno_ret) };
     }
-  if (r == 0)
-    seccomp_simple_run (pr, simple, nsimple);
-  free (simple);
-  free (done);
-  seccomp_emit (pr, BPF_RET | BPF_K, def, 0, 0);
-  return r;
+  qsort (e, n, sizeof *e, seccomp_entry_cmp);
+  size_t u = 0;
+  for (size_t i = 0; i < n; i++)
+    if (u == 0 || e[u - 1].nr != e[i].nr)
+      e[u++] = e[i];
+  int r = seccomp_tree (pr, pol, e, u, def);
+  free (e);
+  if (r < 0)
+    return iso_make_error (err, 0,
+                           "seccomp policy %s: the rules of one call do not fit a filter block (255 "
+                           "instructions)",
+                           pol->source);
+  return 0;
 }
 
 int

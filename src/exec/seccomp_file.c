@@ -277,5 +277,40 @@ seccomp_policy_load (const char *file, struct seccomp_policy **out, iso_error_t 
     return iso_make_error (err, (int)-n, "cannot read the seccomp policy %s", file);
   if ((size_t)n != strlen (text))
     return iso_make_error (err, 0, "%s: a NUL byte in a text file", file);
-  return seccomp_policy_parse (text, file, out, err);
+  int r = seccomp_policy_parse (text, file, out, err);
+  if (r < 0)
+    return r;
+  const char *blocked = seccomp_policy_blocks_needed (*out, false);
+  if (blocked)
+    {
+      seccomp_policy_free (steal_pointer (out));
+      return iso_make_error (err, 0,
+                             "%s blocks %s, which isoscope makes after the filter is in place (the check before "
+                             "exec, the exec itself): allow it",
+                             file, blocked);
+    }
+  return 0;
+}
+
+const char *
+seccomp_policy_blocks_needed (const struct seccomp_policy *pol, bool early)
+{
+  /* After the filter: send and recv for the check before exec, execve, exit_group on a failure;
+     installed early (without no_new_privs), also what the later phases call. */
+  static const char *const needed[] = { "sendto", "recvfrom",    "execve", "exit_group",     "capset", "prctl",
+                                        "setsid", "close_range", "fcntl",  "rt_sigprocmask", "capget" };
+  for (size_t k = 0; k < (early ? ARRAY_SIZE (needed) : 4); k++)
+    {
+      enum seccomp_policy_action a = pol->def_action;
+      for (size_t i = 0; i < pol->nrules; i++)
+        if (strcmp (pol->rules[i].syscall, needed[k]) == 0)
+          {
+            /* the first rule decides; one with argument tests may let the call through */
+            a = pol->rules[i].ncmp ? SECCOMP_POLICY_ALLOW : pol->rules[i].action;
+            break;
+          }
+      if (a == SECCOMP_POLICY_ERRNO || a == SECCOMP_POLICY_KILL)
+        return needed[k];
+    }
+  return NULL;
 }

@@ -8,7 +8,8 @@
  * for another reason shows as whatever it says (ENOTTY for TIOCSTI on a pipe, EINVAL...).
  * Cases: unshare-user unshare-net clone-newns clone3 setns mount umount keyctl add-key bpf perf
  * ptrace kexec init-module tiocsti tiocsti-high tioclinux vsock getpid getppid
- * getpriority:VALUE (getpriority with VALUE, a 64-bit number, as its first argument).
+ * getpriority:VALUE (getpriority with VALUE, a 64-bit number, as its first argument); on x86_64
+ * also i386-keyctl i386-getpid (through int 0x80) and x32-getpid.
  * The tests compile it at run time with `cc`; it uses nothing but libc and the kernel's headers.
  */
 #define _GNU_SOURCE
@@ -99,6 +100,23 @@ probe_one (const char *c)
     return getpid ();
   if (strcmp (c, "getppid") == 0)
     return syscall (SYS_getppid);
+#if defined(__x86_64__)
+  /* The i386 entry point from a 64-bit process (int 0x80: keyctl is 288, getpid 20 there),
+     and an x32 call (bit 30 set on getpid, 39). */
+  if (strcmp (c, "i386-keyctl") == 0 || strcmp (c, "i386-getpid") == 0)
+    {
+      long nr = c[5] == 'k' ? 288 : 20, ret;
+      __asm__ volatile ("int $0x80" : "=a"(ret) : "a"(nr), "b"(0L), "c"(-3L), "d"(0L) : "memory");
+      if (ret < 0 && ret > -4096)
+        {
+          errno = (int)-ret;
+          return -1;
+        }
+      return ret;
+    }
+  if (strcmp (c, "x32-getpid") == 0)
+    return syscall (0x40000000L | 39);
+#endif
   if (strncmp (c, "getpriority:", 12) == 0)
     return syscall (SYS_getpriority, (unsigned long)strtoull (c + 12, NULL, 0), 0UL);
   fprintf (stderr, "harden-probe: unknown case '%s'\n", c);

@@ -107,6 +107,34 @@ test_policy_good (void)
     ok (0, "six rules (got %zu)", pol ? pol->nrules : 0);
   seccomp_policy_free (pol);
 
+  static const char *const needs[][2] = {
+    { "", NULL },
+    { "default kill\nallow sendto\nallow recvfrom\nallow execve\nallow exit_group\n", NULL },
+    { "deny recvfrom\n", "recvfrom" },
+    { "default errno\nallow sendto\n", "recvfrom" },
+    { "kill execve\nallow execve\n", "execve" },
+    { "deny exit_group arg0 == 1\n", NULL },
+    { "log sendto\ndeny sendto\n", NULL },
+    { "include default\n", NULL },
+  };
+  for (size_t i = 0; i < ARRAY_SIZE (needs); i++)
+    {
+      struct seccomp_policy *np = NULL;
+      if (seccomp_policy_parse (needs[i][0], "n", &np, NULL) < 0)
+        {
+          ok (0, "needs case %zu parses", i);
+          continue;
+        }
+      is_str (seccomp_policy_blocks_needed (np, false), needs[i][1],
+              "the calls isoscope needs after the filter, case %zu", i);
+      seccomp_policy_free (np);
+    }
+  struct seccomp_policy *early = NULL;
+  seccomp_policy_parse ("deny setsid\n", "e", &early, NULL);
+  ok (early && !seccomp_policy_blocks_needed (early, false) && seccomp_policy_blocks_needed (early, true)
+          && strcmp (seccomp_policy_blocks_needed (early, true), "setsid") == 0,
+      "installed early (without no_new_privs), setsid is needed too");
+  seccomp_policy_free (early);
   struct seccomp_policy *def = seccomp_policy_default ();
   pol = parse_ok ("include default\nallow keyctl\n", "include default");
   if (pol)
@@ -328,6 +356,7 @@ test_profiles (void)
       "strict beside --seccomp unconfined --allow-new-privs: those two stay, the rest is strict's");
   is_int (count_weak (&p, NULL), 2, "two weakenings");
   is_int (count_weak (&p, "--"), 2, "each names its option");
+  plan_free (&p);
 
   plan_init (&p);
   p.harden.flagged = 1U << RUN_SET_CAPS;

@@ -23,6 +23,7 @@
 #include <sys/capability.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -252,6 +253,37 @@ setup_fds (void *arg)
     close (a);
   if (b != 7)
     close (b);
+}
+
+/* Chroot into ARG; without chdir the working directory stays outside the new root. */
+static void
+setup_chroot_stay (void *arg)
+{
+  if (chroot (arg) < 0)
+    child_fail ("chroot");
+}
+
+static void
+setup_chroot_chdir (void *arg)
+{
+  if (chroot (arg) < 0 || chdir ("/") < 0)
+    child_fail ("chroot");
+}
+
+/* A pseudo-terminal's slave on fd 0, in the test's session (or a new one when ARG is set). */
+static void
+setup_pty (void *arg)
+{
+  if (arg && setsid () < 0)
+    child_fail ("setsid");
+  int m = posix_openpt (O_RDWR | O_NOCTTY);
+  if (m < 0 || grantpt (m) < 0 || unlockpt (m) < 0)
+    child_fail ("posix_openpt");
+  int s = open (ptsname (m), O_RDWR | O_NOCTTY);
+  if (s < 0 || dup2 (s, 0) < 0)
+    child_fail ("pty slave");
+  close (s);
+  close (m);
 }
 
 struct cg_setup
@@ -491,6 +523,93 @@ test_session (void)
   child_stop (&c);
 }
 
+static void
+test_session_tty (void)
+{
+  struct verify_expect e;
+  verify_expect_init (&e);
+  e.new_session = 2;
+  struct child c;
+  if (ok (child_start (&c, NULL, NULL), "a child without a terminal, in the test's session"))
+    expect_check (&c, &e, "session", true, "only with a terminal, and it has none");
+  child_stop (&c);
+  if (ok (child_start (&c, setup_pty, NULL), "a child with a terminal on fd 0, in the test's session"))
+    expect_check (&c, &e, "session", false, "a terminal shared with the test's session");
+  child_stop (&c);
+  if (ok (child_start (&c, setup_pty, &c), "a child with a terminal on fd 0, in a session of its own"))
+    expect_check (&c, &e, "session", true, "a terminal, in a new session");
+  child_stop (&c);
+}
+
+static void
+test_cwd (void)
+{
+  char dir[] = "/tmp/isoscope-test-verify-cwd.XXXXXX";
+  if (!ok (mkdtemp (dir) != NULL, "a directory to chroot into"))
+    return;
+  struct verify_expect e;
+  verify_expect_init (&e);
+  e.check_cwd = true;
+  struct child c;
+  if (ok (child_start (&c, NULL, NULL), "a plain child"))
+    expect_check (&c, &e, "cwd", true, "the test's working directory, under /");
+  child_stop (&c);
+  if (ok (child_start (&c, setup_chroot_chdir, dir), "a child chrooted, then chdir /"))
+    expect_check (&c, &e, "cwd", true, "chroot and chdir");
+  child_stop (&c);
+  if (ok (child_start (&c, setup_chroot_stay, dir), "a child chrooted without chdir"))
+    expect_check (&c, &e, "cwd", false, "chroot, the working directory left outside");
+  child_stop (&c);
+  rmdir (dir);
+}
+
+static void
+setup_rlimits (void *arg)
+{
+  (void)arg;
+  struct rlimit nofile = { 64, 128 }, core = { 0, 0 };
+  if (setrlimit (RLIMIT_NOFILE, &nofile) < 0 || setrlimit (RLIMIT_CORE, &core) < 0)
+    child_fail ("setrlimit");
+}
+
+static void
+test_rlimits (void)
+{
+  struct child c;
+  if (!ok (child_start (&c, setup_rlimits, NULL), "a child with nofile 64:128 and core 0"))
+    return;
+  struct verify_expect e;
+  verify_expect_init (&e);
+  e.rlimits[0] = (struct verify_rlimit){ RLIMIT_NOFILE, 64, 128 };
+  e.rlimits[1] = (struct verify_rlimit){ RLIMIT_CORE, 0, 0 };
+  e.rlimits[2] = (struct verify_rlimit){ RLIMIT_CPU, UINT64_MAX, UINT64_MAX };
+  e.nrlimits = 3;
+  expect_check (&c, &e, "rlimit:nofile", true, "nofile 64:128 wanted");
+  expect_check (&c, &e, "rlimit:core", true, "core 0 wanted");
+  expect_check (&c, &e, "rlimit:cpu", true, "cpu unlimited allowed");
+  e.rlimits[0].hard = 100;
+  expect_check (&c, &e, "rlimit:nofile", false, "nofile hard limit 100 wanted, 128 set");
+  e.rlimits[0].soft = 32;
+  e.rlimits[0].hard = 128;
+  expect_check (&c, &e, "rlimit:nofile", false, "nofile soft limit 32 wanted, 64 set");
+  e.rlimits[2] = (struct verify_rlimit){ RLIMIT_CPU, 10, 10 };
+  expect_check (&c, &e, "rlimit:cpu", false, "cpu 10 wanted, unlimited set");
+  /* The oracle for the parser: getrlimit of this process against its own /proc/self/limits. */
+  struct rlimit stack;
+  getrlimit (RLIMIT_STACK, &stack);
+  struct child self = { .pid = getpid (), .piddir = open ("/proc/self", O_RDONLY | O_DIRECTORY | O_CLOEXEC) };
+  e.nrlimits = 1;
+  e.rlimits[0] = (struct verify_rlimit){ RLIMIT_STACK, stack.rlim_cur, stack.rlim_max };
+  expect_check (&self, &e, "rlimit:stack", true, "the test's own stack limit, as getrlimit says");
+  if (stack.rlim_cur > 0 && stack.rlim_cur != RLIM_INFINITY)
+    {
+      e.rlimits[0].soft = stack.rlim_cur - 1;
+      expect_check (&self, &e, "rlimit:stack", false, "one byte less than getrlimit says");
+    }
+  close (self.piddir);
+  child_stop (&c);
+}
+
 /* A cgroup directory in hierarchy ROOT for this test, with FILE set to VALUE. */
 static bool
 make_cgroup (const char *root, const char *file, const char *value, char *dir, size_t size)
@@ -603,6 +722,26 @@ test_vanished (void)
   is_int (r.n, 0, "and leaves no results");
   iso_error_release (&err);
   close (c.piddir);
+
+  /* A zombie: exited, not yet reaped; its /proc directory is still there. */
+  fflush (NULL);
+  pid_t z = fork ();
+  if (z == 0)
+    _exit (0);
+  char path[32], stat[256] = "";
+  snprintf (path, sizeof path, "/proc/%d", (int)z);
+  int zdir = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  for (int i = 0; i < 200 && !strstr (stat, ") Z "); i++)
+    {
+      usleep (10000);
+      util_read_buf_at (zdir, "stat", stat, sizeof stat);
+    }
+  ok (strstr (stat, ") Z ") != NULL, "a zombie child");
+  rc = verify_process (zdir, z, &e, &r, &err);
+  ok (rc < 0 && err, "a zombie: verify_process fails (%s)", err ? err->msg : "no error");
+  iso_error_release (&err);
+  close (zdir);
+  waitpid (z, NULL, 0);
 }
 
 int
@@ -617,6 +756,9 @@ main (void)
   test_mounts ();
   test_fds ();
   test_session ();
+  test_session_tty ();
+  test_cwd ();
+  test_rlimits ();
   test_limits ();
   test_vanished ();
   return done_testing ();

@@ -381,7 +381,8 @@ load_cgroups (struct snap_ctx *c, const cJSON *o, uint64_t fields, struct cg_tre
     if (!cJSON_IsObject (h))
       return snap_fail (c, h->string, "expected an object");
     const cJSON *ord = cJSON_GetObjectItemCaseSensitive (h, "order");
-    items[k++] = (struct h_item){ h, cJSON_IsNumber (ord) ? ord->valuedouble : (double)k };
+    items[k] = (struct h_item){ h, cJSON_IsNumber (ord) ? ord->valuedouble : (double)k };
+    k++;
   }
   qsort (items, k, sizeof *items, cmp_h_item);
   for (size_t i = 0; i < k; i++)

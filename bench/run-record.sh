@@ -87,3 +87,6 @@ PY
 
 TIMEFORMAT='   loading the last sample (ps)    %R s'
 time "$ISOSCOPE" --load "$rec" ps -o PID >/dev/null
+TIMEFORMAT='   one snapshot of the host        %R s elapsed, %U s user, %S s system'
+time "$ISOSCOPE" snapshot -o "$BENCH_TMP/one.json"
+printf '   its size                        %.2f MB\n' "$(stat -c %s "$BENCH_TMP/one.json" | awk '{ print $1 / 1e6 }')"

@@ -53,6 +53,8 @@ void snapshot_source_set_at (const char *at);
 bool snapshot_source_active (void);
 /* --at without --load: an error (0 otherwise). */
 int snapshot_source_check (iso_error_t *err);
+/* The same, and --load with a --sysroot SYSROOT (NULL or "": none) is an error too. */
+int snapshot_source_check_sysroot (const char *sysroot, iso_error_t *err);
 const char *snapshot_source_path (void);
 /* A fresh model, as iso_model_collect would return it for FLAGS. */
 int snapshot_source_model (struct iso_model **out, unsigned flags, iso_error_t *err);

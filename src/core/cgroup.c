@@ -898,7 +898,7 @@ cg_tree_collect (struct cg_tree **out, const char *sysroot, iso_error_t *err)
 int
 cg_tree_collect_fields (struct cg_tree **out, const char *sysroot, uint64_t fields, iso_error_t *err)
 {
-  if (snapshot_source_check (err) < 0)
+  if (snapshot_source_check_sysroot (sysroot, err) < 0)
     return -1;
   if (snapshot_source_active ())
     return snapshot_source_cgroups (out, fields, err);

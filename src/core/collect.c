@@ -42,7 +42,7 @@ scan_viewer (struct iso_scan *s)
 int
 iso_model_collect (struct iso_model **out, const struct iso_collect_opts *opts, iso_error_t *err)
 {
-  if (snapshot_source_check (err) < 0)
+  if (snapshot_source_check_sysroot (opts ? opts->sysroot : NULL, err) < 0)
     return -1;
   if (snapshot_source_active ())
     return snapshot_source_model (out, opts ? opts->flags : COLLECT_ALL, err);

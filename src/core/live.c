@@ -240,7 +240,7 @@ int
 live_new (struct iso_live **out, const struct live_opts *opts, iso_error_t *err)
 {
   const char *sysroot = opts && opts->sysroot && *opts->sysroot ? opts->sysroot : NULL;
-  if (snapshot_source_check (err) < 0)
+  if (snapshot_source_check_sysroot (opts ? opts->sysroot : NULL, err) < 0)
     return -1;
   bool replay = snapshot_source_active ();
   cleanup_free char *procpath = xasprintf ("%s/proc", sysroot ? sysroot : "");

@@ -98,8 +98,32 @@ is_relative (const cJSON *v)
   return v->string && cJSON_IsObject (v) && cJSON_GetObjectItemCaseSensitive (v, "$from");
 }
 
+/* How many nodes a "$from" may copy in one patch: far more than any real sample needs
+   (a new process is some 40 nodes), and a bound on what a hostile file can make us
+   allocate by naming one big member many times. */
+#define RECORD_COPY_BUDGET (1u << 20)
+
+/* The nodes of V, counting no further than LIMIT. */
+static size_t
+count_nodes (const cJSON *v, size_t limit)
+{
+  size_t n = 1;
+  for (const cJSON *c = v->child; c && n <= limit; c = c->next)
+    n += count_nodes (c, limit - n);
+  return n;
+}
+
+static cJSON *apply (cJSON *target, const cJSON *patch, size_t *budget);
+
 cJSON *
 record_apply (cJSON *target, const cJSON *patch)
+{
+  size_t budget = RECORD_COPY_BUDGET;
+  return apply (target, patch, &budget);
+}
+
+static cJSON *
+apply (cJSON *target, const cJSON *patch, size_t *budget)
 {
   if (!cJSON_IsObject (patch))
     {
@@ -127,7 +151,11 @@ record_apply (cJSON *target, const cJSON *patch)
       continue;
     const cJSON *from = cJSON_GetObjectItemCaseSensitive (v, "$from");
     const cJSON *base = cJSON_IsString (from) ? cJSON_GetObjectItemCaseSensitive (target, from->valuestring) : NULL;
-    bases[k++] = cJSON_IsObject (base) ? cJSON_Duplicate (base, true) : cJSON_CreateObject ();
+    size_t n = cJSON_IsObject (base) ? count_nodes (base, *budget) : 0;
+    bool copy = n && n <= *budget;
+    if (copy)
+      *budget -= n;
+    bases[k++] = copy ? cJSON_Duplicate (base, true) : cJSON_CreateObject ();
   }
   k = 0;
   cJSON_ArrayForEach (v, patch)
@@ -139,7 +167,7 @@ record_apply (cJSON *target, const cJSON *patch)
         cJSON *rel = cJSON_Duplicate (v, true);
         cJSON_DeleteItemFromObjectCaseSensitive (rel, "$from");
         cJSON_DeleteItemFromObjectCaseSensitive (target, v->string);
-        cJSON_AddItemToObject (target, v->string, record_apply (bases[k++], rel));
+        cJSON_AddItemToObject (target, v->string, apply (bases[k++], rel, budget));
         cJSON_Delete (rel);
         continue;
       }
@@ -149,7 +177,7 @@ record_apply (cJSON *target, const cJSON *patch)
         continue;
       }
     cJSON *old = cJSON_DetachItemFromObjectCaseSensitive (target, v->string);
-    cJSON_AddItemToObject (target, v->string, record_apply (old, v));
+    cJSON_AddItemToObject (target, v->string, apply (old, v, budget));
   }
   free (bases);
   return target;
@@ -499,6 +527,16 @@ bool
 snapshot_source_active (void)
 {
   return source.path != NULL;
+}
+
+int
+snapshot_source_check_sysroot (const char *sysroot, iso_error_t *err)
+{
+  if (snapshot_source_check (err) < 0)
+    return -1;
+  if (source.path && sysroot && *sysroot)
+    return iso_make_error (err, 0, "--load and --sysroot exclude each other: a snapshot is a host of its own");
+  return 0;
 }
 
 int

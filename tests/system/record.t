@@ -171,6 +171,7 @@ usage "record into a missing directory" "cannot open $tmp/nodir/x" record -o "$t
 usage "--at without --load" "--at +0 needs --load FILE" --at +0 ps
 usage "--at without --load (cgroups)" "--at +0 needs --load FILE" --at +0 cgroups
 usage "--at without --load (top)" "--at +0 needs --load FILE" --at +0 top -b -n 1
+usage "--load with --sysroot" "exclude each other" --load "$REC" --sysroot / ps
 usage "cgroups --interval with --load" "interval measures the live host" --load "$REC" cgroups --interval 1
 printf '{"isoscope_record": 1}\n{"time": 5, "full": {"schema_version": 1}}\n{"time": 4, "patch": {}}\n' >"$tmp/bad.rec"
 usage "a record going back in time" "bad.rec: line 3" --load "$tmp/bad.rec" ps

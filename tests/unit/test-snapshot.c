@@ -280,6 +280,26 @@ test_patch (void)
       cJSON_Delete (p);
       cJSON_Delete (want);
     }
+  /* A hostile patch that names one big member many times: the copies stop at a budget. */
+  cJSON *t = cJSON_CreateObject (), *big = cJSON_AddObjectToObject (t, "big"), *p = cJSON_CreateObject ();
+  for (int i = 0; i < 4000; i++)
+    {
+      char key[16];
+      snprintf (key, sizeof key, "k%d", i);
+      cJSON_AddNumberToObject (big, key, i);
+      cJSON_AddStringToObject (cJSON_AddObjectToObject (p, key), "$from", "big");
+    }
+  t = record_apply (t, p);
+  int copies = 0;
+  for (int i = 0; i < 4000; i++)
+    {
+      char key[16];
+      snprintf (key, sizeof key, "k%d", i);
+      copies += cJSON_GetArraySize (cJSON_GetObjectItem (t, key)) == 4000;
+    }
+  ok (copies > 0 && copies < 4000, "4000 copies of a 4001-node member are cut at the budget (%d made)", copies);
+  cJSON_Delete (t);
+  cJSON_Delete (p);
   /* diff then apply gives the second document back; equal documents give no patch. */
   static const char *const pairs[][2] = {
     { "{\"p\":{\"1\":{\"a\":1,\"b\":[1,2]},\"2\":{\"a\":2}}}", "{\"p\":{\"1\":{\"a\":1,\"b\":[1,3]},\"3\":{}}}" },

@@ -76,10 +76,14 @@ bool harden_want_session (const struct run_plan *p);
 bool harden_want_env (const struct run_plan *p);
 int harden_lsm (struct sandbox *sb, iso_error_t *err);
 int harden_seccomp (struct sandbox *sb, iso_error_t *err);
+int harden_bounding (struct sandbox *sb, iso_error_t *err);
 int harden_caps (struct sandbox *sb, iso_error_t *err);
 int harden_nnp (struct sandbox *sb, iso_error_t *err);
 int harden_session (struct sandbox *sb, iso_error_t *err);
 int harden_fds (struct sandbox *sb, iso_error_t *err);
+/* Close every descriptor above stdio but --pass-fd and isoscope's channels (the child's
+   pipe too with CHILD): the child does so at once, so that its init holds none of the caller's. */
+void harden_close_inherited (struct sandbox *sb, bool child);
 int harden_verify_ask (struct sandbox *sb, iso_error_t *err);
 int harden_verify (struct sandbox *sb, iso_error_t *err);
 /* Command: the environment cut down to the allowlist (unless --keep-env). */

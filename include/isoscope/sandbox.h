@@ -279,9 +279,11 @@ int caps_parse_list (const char *text, uint64_t *mask, char **bad);
 uint64_t caps_resolve (uint64_t base, uint64_t add, uint64_t drop);
 /* "none", "ALL" or "cap_chown,cap_kill" (owned). */
 char *caps_text (uint64_t mask);
-/* Command: KEEP becomes the effective, permitted, inheritable and ambient sets and the
-   bounding set; everything else is dropped.  A capability of NAMED that the process
-   lacks is an error; others of KEEP it lacks are left out (ALL means all it has). */
+/* Command, before the credentials change: every capability not in KEEP leaves the bounding set. */
+int caps_drop_bounding (uint64_t keep, iso_error_t *err);
+/* Command, after them: KEEP becomes the effective, permitted, inheritable and ambient sets.
+   A capability of NAMED that the process lacks is an error; others of KEEP it lacks are
+   left out (ALL means all it has). */
 int caps_apply (uint64_t keep, uint64_t named, iso_error_t *err);
 
 /* ---- seccomp (src/exec/seccomp.c, policy files in seccomp_file.c) ---- */

@@ -75,9 +75,19 @@ caps_text (uint64_t mask)
 }
 
 int
+caps_drop_bounding (uint64_t keep, iso_error_t *err)
+{
+  /* Dropping from the bounding set needs CAP_SETPCAP: this comes before anything else goes. */
+  uint64_t all = sec_all_caps ();
+  for (int v = 0; v < 64; v++)
+    if ((all & (1ULL << v)) && !(keep & (1ULL << v)) && prctl (PR_CAPBSET_DROP, v, 0, 0, 0) < 0 && errno != EINVAL)
+      return iso_make_error (err, errno, "cannot drop capability %d from the bounding set", v);
+  return 0;
+}
+
+int
 caps_apply (uint64_t keep, uint64_t named, iso_error_t *err)
 {
-  uint64_t all = sec_all_caps ();
   cap_t c = cap_get_proc ();
   if (!c)
     return iso_make_error (err, errno, "cannot read the capabilities");
@@ -97,14 +107,6 @@ caps_apply (uint64_t keep, uint64_t named, iso_error_t *err)
           return iso_make_error (err, 0, "cannot keep %s: the sandbox does not have it to give", name);
         }
     }
-  /* The bounding set first: dropping from it needs CAP_SETPCAP, which may go next. */
-  for (int v = 0; v < 64; v++)
-    if ((all & (1ULL << v)) && !(keep & (1ULL << v)) && prctl (PR_CAPBSET_DROP, v, 0, 0, 0) < 0 && errno != EINVAL)
-      {
-        int e = errno;
-        cap_free (c);
-        return iso_make_error (err, e, "cannot drop capability %d from the bounding set", v);
-      }
   cap_clear (c);
   for (int v = 0; v < 64; v++)
     if (keep & (1ULL << v))
@@ -125,5 +127,7 @@ caps_apply (uint64_t keep, uint64_t named, iso_error_t *err)
   for (int v = 0; v < 64; v++)
     if ((keep & (1ULL << v)) && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, v, 0, 0) < 0)
       return iso_make_error (err, errno, "cannot raise capability %d in the ambient set", v);
+  /* The permitted set was kept over -S for this (PR_SET_KEEPCAPS); exec clears the flag anyway. */
+  prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0);
   return 0;
 }

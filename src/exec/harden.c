@@ -175,6 +175,17 @@ harden_caps (struct sandbox *sb, iso_error_t *err)
 }
 
 int
+harden_bounding (struct sandbox *sb, iso_error_t *err)
+{
+  const struct run_plan *p = sb->p;
+  int r = caps_drop_bounding (p->harden.caps_keep | (harden_drift (sb, "caps") ? 1ULL << 5 : 0), err);
+  /* -S to a uid other than 0 would empty the permitted set before the caps phase picks what stays. */
+  if (r == 0 && p->uid_set && prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+    return iso_make_error (err, errno, "prctl(PR_SET_KEEPCAPS)");
+  return r;
+}
+
+int
 harden_nnp (struct sandbox *sb, iso_error_t *err)
 {
   (void)sb;
@@ -201,18 +212,20 @@ harden_int_cmp (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
-int
-harden_fds (struct sandbox *sb, iso_error_t *err)
+/* Close every descriptor above stdio but --pass-fd, the channels to isoscope and, with
+   CHILD, the pipe the child waits on, in runs between the kept ones. */
+void
+harden_close_inherited (struct sandbox *sb, bool child)
 {
-  /* Close everything above stdio but --pass-fd and the two channels to isoscope
-     (both close at exec), in runs between the kept ones. */
   const struct run_harden *h = &sb->p->harden;
   size_t n = 0;
-  cleanup_free int *keep = xcalloc (h->npass_fds + 2, sizeof *keep);
+  cleanup_free int *keep = xcalloc (h->npass_fds + 3, sizeof *keep);
   for (size_t i = 0; i < h->npass_fds; i++)
     keep[n++] = h->pass_fds[i];
   keep[n++] = sb->from_child[1];
   keep[n++] = sb->verify_sock[1];
+  if (child)
+    keep[n++] = sb->to_child[0];
   qsort (keep, n, sizeof *keep, harden_int_cmp);
   unsigned lo = 3;
   for (size_t i = 0; i < n; i++)
@@ -224,6 +237,13 @@ harden_fds (struct sandbox *sb, iso_error_t *err)
       lo = (unsigned)keep[i] + 1 > lo ? (unsigned)keep[i] + 1 : lo;
     }
   syscall (SYS_close_range, lo, ~0U, 0U);
+}
+
+int
+harden_fds (struct sandbox *sb, iso_error_t *err)
+{
+  const struct run_harden *h = &sb->p->harden;
+  harden_close_inherited (sb, false);
   /* What is left beyond stdio closes at exec but --pass-fd; nothing of isoscope's reaches the command. */
   syscall (SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
   for (size_t i = 0; i < h->npass_fds; i++)

@@ -325,6 +325,13 @@ run_explain_details (cJSON *d, const char *name, const struct run_plan *p, bool 
                                     : xasprintf ("SELinux: %s", h->selinux));
   else if (strncmp (name, "seccomp", 7) == 0)
     run_explain_seccomp (d, p);
+  else if (strcmp (name, "bounding") == 0)
+    {
+      cleanup_free char *c = caps_text (h->caps_keep);
+      run_explain_add (d, xasprintf ("keep in the bounding set: %s", c));
+      if (p->uid_set)
+        run_explain_add (d, xstrdup ("PR_SET_KEEPCAPS = 1 (the permitted set outlives -S until the caps phase)"));
+    }
   else if (strcmp (name, "caps") == 0)
     {
       cleanup_free char *c = caps_text (h->caps_keep);

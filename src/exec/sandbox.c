@@ -197,7 +197,8 @@ sandbox_resolve (struct run_plan *p, bool *can_map)
   *can_map = (caps & 6) == 6;
   /* Without privilege every other namespace needs a user namespace of its own:
      add one that maps the caller to itself, as bubblewrap does. */
-  bool needs_priv = run_plan_new_root (p) || p->nmounts || p->mount_proc || p->hostname;
+  /* Dropping the bounding set needs CAP_SETPCAP too: a caller without it gets a user namespace. */
+  bool needs_priv = run_plan_new_root (p) || p->nmounts || p->mount_proc || p->hostname || !p->harden.caps_unchanged;
   for (int t = 0; t < NS_TYPE_COUNT; t++)
     if (t != NS_USER && p->ns[t].want)
       needs_priv = true;
@@ -333,6 +334,9 @@ phase_clone (struct sandbox *sb, iso_error_t *err)
 static int
 phase_await (struct sandbox *sb, iso_error_t *err)
 {
+  /* Nothing of the caller's but --pass-fd stays open here: an init holding one would hand
+     it to a command with capabilities through /proc/1/fd. */
+  harden_close_inherited (sb, true);
   /* Die with isoscope; if it is already gone the read below sees end of file. */
   if (sb->p->kill_signal && prctl (PR_SET_PDEATHSIG, sb->p->kill_signal, 0, 0, 0) < 0)
     return iso_make_error (err, errno, "prctl(PR_SET_PDEATHSIG)");
@@ -517,6 +521,8 @@ static void __attribute__ ((noreturn)) sandbox_init_loop (struct sandbox *sb)
     sigaction (sandbox_forwarded[i], &sa, NULL);
   close (take_fd (&sb->to_child[0]));
   close (take_fd (&sb->verify_sock[1]));
+  for (size_t i = 0; i < sb->p->harden.npass_fds; i++)
+    close (sb->p->harden.pass_fds[i]); /* the command's, not init's */
   for (;;)
     {
       siginfo_t si;
@@ -726,8 +732,10 @@ const struct sandbox_phase sandbox_phases[] = {
     phase_cgroup, false },
   { "clone", SANDBOX_PARENT, "clone3 a child into the new namespaces, straight into the v2 cgroup (CLONE_INTO_CGROUP)",
     NULL, phase_clone, false },
-  { "await", SANDBOX_CHILD, "arm the parent-death signal; wait for isoscope to map ids and place the cgroups", NULL,
-    phase_await, false },
+  { "await", SANDBOX_CHILD,
+    "close the caller's descriptors (but --pass-fd); arm the parent-death signal; wait for isoscope to map ids and "
+    "place the cgroups",
+    NULL, phase_await, false },
   { "idmap", SANDBOX_PARENT, "write the child's uid_map, then setgroups, then gid_map", want_user, phase_idmap, false },
   { "attach", SANDBOX_PARENT, "move the child into the v1 cgroups (and v2 when clone3 could not)", want_cgroup,
     phase_attach, false },
@@ -748,6 +756,9 @@ const struct sandbox_phase sandbox_phases[] = {
     phase_init, false },
   { "root", SANDBOX_COMMAND, "chroot (-R) and change the working directory (-w, --chdir)", NULL, command_chdir, false },
   { "rlimits", SANDBOX_COMMAND, "set the --rlimit resource limits", command_want_rlimits, command_rlimits, false },
+  { "bounding", SANDBOX_COMMAND,
+    "drop from the bounding set what the command does not keep (while CAP_SETPCAP is there, before -S)",
+    harden_want_caps, harden_bounding, false },
   { "credentials", SANDBOX_COMMAND, "drop supplementary groups, setgid (-G), setuid (-S)", command_want_credentials,
     command_credentials, false },
   { "environment", SANDBOX_COMMAND,
@@ -758,7 +769,7 @@ const struct sandbox_phase sandbox_phases[] = {
   { "seccomp-early", SANDBOX_COMMAND,
     "install the seccomp filter while CAP_SYS_ADMIN is still there (no no_new_privs was asked)",
     harden_want_seccomp_early, harden_seccomp, false },
-  { "caps", SANDBOX_COMMAND, "drop the bounding set, then set effective, permitted, inheritable and ambient",
+  { "caps", SANDBOX_COMMAND, "set the effective, permitted, inheritable and ambient sets to what is kept",
     harden_want_caps, harden_caps, false },
   { "nnp", SANDBOX_COMMAND, "set no_new_privs: exec can no longer raise privileges (setuid, file capabilities)",
     harden_want_nnp, harden_nnp, false },

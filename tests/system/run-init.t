@@ -19,6 +19,9 @@ run_snapshot
 MARK=isoscope-run-init-$$ # in the argv of every long-lived process, for left_behind
 # marked: the pid of the process that runs as "$MARK 300" (not isoscope, whose argv holds it too)
 marked() { pgrep -f "^$MARK 300\$" | head -n1; }
+# (wait_until runs its command again each time: a $(...) in its arguments would be expanded once)
+is_marked() { test -n "$(marked)"; }
+has_child() { test -n "$(children_of "$1")"; }
 
 # Exit codes pass through, with and without a pid namespace and its init.
 for mode in "" "-p" "-p --as-pid-1"; do
@@ -75,7 +78,7 @@ for mode in init as-pid-1; do
   "$ISOSCOPE" run -p "${opt[@]}" -- bash -c "(sleep 0.2 &); exec -a $MARK sleep 2" &
   P=$!
   track_pid "$P"
-  wait_until 5 test -n "$(children_of "$P")"
+  wait_until 5 has_child "$P"
   I=$(children_of "$P" | head -n1)
   sleep 0.8
   z=$(zombies_below "$I")
@@ -94,7 +97,7 @@ for mode in "" "-p"; do
   "$ISOSCOPE" run $mode --die-with-parent -- bash -c "exec -a $MARK sleep 300" &
   P=$!
   track_pid "$P"
-  wait_until 5 test -n "$(marked)"
+  wait_until 5 is_marked
   S=$(marked)
   track_pid "$S"
   {
@@ -108,7 +111,7 @@ done
 "$ISOSCOPE" run -p --die-with-parent -- bash -c "sleep 300 & exec -a $MARK sleep 300" &
 P=$!
 track_pid "$P"
-wait_until 5 test -n "$(marked)"
+wait_until 5 is_marked
 S=$(marked)
 I=$(children_of "$P" | head -n1)
 kids=$(children_of "$S")
@@ -142,7 +145,7 @@ is $? 1 "--kill-child with an unknown signal is bad usage"
 "$ISOSCOPE" run -- bash -c "exec -a $MARK sleep 300" &
 P=$!
 track_pid "$P"
-wait_until 5 test -n "$(marked)"
+wait_until 5 is_marked
 S=$(marked)
 track_pid "$S"
 {

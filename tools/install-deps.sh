@@ -10,9 +10,11 @@ BUILD="gcc make pkg-config libncurses-dev libcap-dev libmount-dev libcjson-dev l
 # clang with its sanitizer runtimes and llvm-symbolizer (make check SANITIZE=1), clang-tools
 # (scan-build) and cppcheck for make analyze, shellcheck for make lint and tests/cli/lint.t;
 # the escape tests: busybox-static for a sandbox's root, libc6-dev for the static attack probe,
-# bubblewrap to set its outcomes beside ours.
+# bubblewrap to set its outcomes beside ours; clang-14 and its runtime (libFuzzer, ASan, UBSan)
+# for make fuzz.
 TEST="perl util-linux python3 iproute2 tmux man-db bash-completion procps zsh fish
-  clang libclang-rt-dev llvm clang-tools cppcheck shellcheck busybox-static libc6-dev bubblewrap"
+  clang libclang-rt-dev llvm clang-tools cppcheck shellcheck busybox-static libc6-dev bubblewrap
+  clang-14 libclang-rt-14-dev"
 
 # metrics: prometheus (promtool and the server) and prometheus-node-exporter ingest it, curl
 # scrapes `metrics --listen`, python3-yaml reads deploy/kubernetes.

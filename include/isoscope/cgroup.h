@@ -220,6 +220,11 @@ int cg_parse_io_stat (const char *text, struct cg_val *rbytes, struct cg_val *wb
                       struct cg_val *wios);
 int cg_parse_blkio (const char *text, struct cg_val *read, struct cg_val *write); /* "MAJ:MIN Read N" lines */
 
+/* TEXT as the cgroup file FILE of a v2 (V2) or v1 hierarchy into CG->f, through every row of
+   the table of files the walk reads (cg_sources in cgroup.c).  Returns how many rows read
+   FILE: 0 when isoscope does not read it.  Exposed for the fuzz target. */
+int cg_parse_file (struct iso_cgroup *cg, bool v2, const char *file, const char *text);
+
 /* Per-device IO files into CG's device list: v2 io.stat ("MAJ:MIN rbytes=N ...") and io.max
    ("MAJ:MIN rbps=max ..."); v1 "MAJ:MIN Read N" lines (BYTES or IOS) and "MAJ:MIN N" limit
    lines (LIMIT names the field).  0 or -EINVAL. */

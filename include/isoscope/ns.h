@@ -39,6 +39,11 @@ void ns_collect_relations (struct iso_model *m, int procfd, bool netnsid);
    ns_collect_mounts); frees the candidate list. */
 void ns_resolve_fd_paths (struct iso_model *m, int procfd);
 
+/* Bind mounts: the nsfs rows of one mount namespace's mountinfo TEXT (LEN bytes), as
+   holders of the namespaces they name, seen through VIA (a process in that mount
+   namespace; VIA->ns[NS_MNT] must be set).  Exposed for the fuzz target only. */
+void ns_scan_mountinfo (struct iso_model *m, const char *text, size_t len, struct iso_proc *via);
+
 /* Read the 64-bit id, parent, owner and owner uid of an open nsfs fd into NS. */
 void ns_read_relations_fd (struct iso_ns *ns, int fd);
 

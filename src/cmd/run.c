@@ -675,7 +675,7 @@ cmd_run (int argc, char **argv)
         }
     }
   if (cli_refuse_load ("run"))
-    return cli_try_help ("run");
+    goto usage_error;
   if (p.as_pid1 && !p.ns[NS_PID].want)
     BAD ("--as-pid-1 needs a new pid namespace (-p)");
   if (p.wd && p.chdir)

@@ -175,6 +175,9 @@ parse_percent (const char *s, const char **end, uint64_t *out)
       if (digits == 1)
         frac *= 10;
     }
+  /* A share of time: 100.00 at most. */
+  if (ip == 100 && frac > 0)
+    return -EINVAL;
   *out = ip * 100 + frac;
   *end = e;
   return 0;
@@ -191,6 +194,8 @@ cg_parse_psi (const char *text, struct cg_val vals[8])
         {
           static const char *const keys[] = { "avg10=", "avg60=", "avg300=", "total=" };
           const char *s = line + 5;
+          /* A line is taken whole or not at all. */
+          struct cg_val got[4] = { 0 };
           for (int k = 0; k < 4; k++)
             {
               size_t kl = strlen (keys[k]);
@@ -200,22 +205,18 @@ cg_parse_psi (const char *text, struct cg_val vals[8])
               const char *end;
               if (k < 3)
                 {
-                  if (parse_percent (s, &end, &vals[base + k].v) < 0)
+                  if (parse_percent (s, &end, &got[k].v) < 0)
                     return -EINVAL;
-                  vals[base + k].is_float = true;
+                  got[k].is_float = true;
                 }
-              else
-                {
-                  struct cg_val v = { 0 };
-                  if (parse_number (s, &end, &v) < 0 || v.state != CGV_SET)
-                    return -EINVAL;
-                  vals[base + k].v = v.v;
-                }
-              vals[base + k].state = CGV_SET;
+              else if (parse_number (s, &end, &got[k]) < 0 || got[k].state != CGV_SET)
+                return -EINVAL;
+              got[k].state = CGV_SET;
               s = end;
               while (*s == ' ')
                 s++;
             }
+          memcpy (&vals[base], got, sizeof got);
           found++;
         }
       line = strchr (line, '\n');
@@ -307,11 +308,16 @@ static int
 parse_devno (const char *line, unsigned *maj, unsigned *min, const char **rest)
 {
   char *e;
+  /* Digits right away: strtoul would skip blanks and newlines, and take a sign. */
+  if (*line < '0' || *line > '9')
+    return -EINVAL;
   errno = 0;
   unsigned long a = strtoul (line, &e, 10);
   if (e == line || *e != ':' || errno || a > 0xfff)
     return -EINVAL;
   const char *m = e + 1;
+  if (*m < '0' || *m > '9')
+    return -EINVAL;
   unsigned long b = strtoul (m, &e, 10);
   if (e == m || (*e != ' ' && *e != '\t') || errno || b > 0xfffff)
     return -EINVAL;
@@ -348,7 +354,9 @@ cg_parse_iodev_keyed (const char *text, struct iso_cgroup *cg)
             continue;
           const char *end;
           struct cg_val v = { 0 };
-          if (parse_number (p + strlen (keys[k].key), &end, &v) == 0)
+          /* Only limits can be "max"; rbytes=max is no count. */
+          if (parse_number (p + strlen (keys[k].key), &end, &v) == 0
+              && (v.state == CGV_SET || keys[k].f >= CGIO_RBPS_MAX))
             d->v[keys[k].f] = v;
         }
       line = nl ? nl + 1 : NULL;
@@ -372,7 +380,7 @@ cg_parse_iodev_blkio (const char *text, struct iso_cgroup *cg, bool ios)
                                                                      : CGIO_COUNT;
           const char *end;
           struct cg_val v = { 0 };
-          if (f != CGIO_COUNT && parse_number (strchr (rest, ' ') + 1, &end, &v) == 0)
+          if (f != CGIO_COUNT && parse_number (strchr (rest, ' ') + 1, &end, &v) == 0 && v.state == CGV_SET)
             iodev_get (cg, maj, min)->v[f] = v;
         }
       line = nl ? nl + 1 : NULL;
@@ -436,8 +444,10 @@ read_iodevs (struct iso_cgroup *cg, int dirfd, char *buf, size_t size)
 int
 cg_parse_proc_line (char *line, int *id, const char **controllers, const char **path)
 {
-  char *c1 = strchr (line, ':');
-  char *c2 = c1 ? strchr (c1 + 1, ':') : NULL;
+  /* Both colons on this line: a line without them must not take the next line's. */
+  size_t len = strcspn (line, "\n");
+  char *c1 = memchr (line, ':', len);
+  char *c2 = c1 ? memchr (c1 + 1, ':', len - (size_t)(c1 + 1 - line)) : NULL;
   if (!c2)
     return -EINVAL;
   *c1 = *c2 = '\0';
@@ -655,6 +665,24 @@ apply_source (struct iso_cgroup *cg, const struct cg_source *src, const char *te
     for (int k = 0; k < (src->how == P_BLKIO ? 2 : 1); k++)
       if (f[src->field + k].state == CGV_SET)
         f[src->field + k].v /= src->div;
+  /* "max" where the kernel writes a count (memory.current, cpu.stat's nr_throttled...) is no value. */
+  uint64_t mask = source_fields (src);
+  for (int k = 0; k < CGF_COUNT; k++)
+    if ((mask >> k & 1) && f[k].state == CGV_MAX && !cg_fields[k].has_max)
+      f[k] = (struct cg_val){ 0 };
+}
+
+int
+cg_parse_file (struct iso_cgroup *cg, bool v2, const char *file, const char *text)
+{
+  int rows = 0;
+  for (size_t i = 0; i < ARRAY_SIZE (cg_sources); i++)
+    if (cg_sources[i].v2 == v2 && strcmp (cg_sources[i].file, file) == 0)
+      {
+        apply_source (cg, &cg_sources[i], text);
+        rows++;
+      }
+  return rows;
 }
 
 static int

@@ -130,10 +130,12 @@ match_pod (const char *seg, size_t len, const char *prev, size_t plen, struct is
           uid = pod + 4;
           ulen = (size_t)(seg + len - 6 - uid);
           const char *q = seg + 8;
-          if (*q == '-' && q < pod)
+          if (*q == '-' && q + 1 < pod)
             snprintf (c->qos, sizeof c->qos, "%.*s", (int)(pod - q - 1), q + 1);
-          else
+          else if (q == pod)
             snprintf (c->qos, sizeof c->qos, "guaranteed");
+          else
+            uid = NULL; /* "kubepods--pod…": an empty class of service is not a pod slice */
         }
     }
   else if (len > 3 && strncmp (seg, "pod", 3) == 0 && plen > 0)

@@ -10,6 +10,7 @@
 #include "isoscope/security.h"
 #include "isoscope/util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -29,14 +30,6 @@
 /* ---- /proc/PID/stat, the one file read for every process on every tick ---- */
 
 static const char *
-skip_field (const char *s, const char *end)
-{
-  while (s < end && *s != ' ')
-    s++;
-  return s < end ? s + 1 : end;
-}
-
-static const char *
 read_num (const char *s, const char *end, int64_t *out, bool *ok)
 {
   bool neg = false;
@@ -52,8 +45,22 @@ read_num (const char *s, const char *end, int64_t *out, bool *ok)
     }
   uint64_t v = 0;
   while (s < end && *s >= '0' && *s <= '9')
-    v = v * 10 + (uint64_t)(*s++ - '0');
-  *out = neg ? -(int64_t)v : (int64_t)v;
+    {
+      unsigned d = (unsigned)(*s++ - '0');
+      if (v > (UINT64_MAX - d) / 10)
+        {
+          *ok = false;
+          return s;
+        }
+      v = v * 10 + d;
+    }
+  /* As proc_parse_stat reads them: up to 2^64 - 1, or down to -2^63. */
+  if (neg && v > (uint64_t)INT64_MAX + 1)
+    {
+      *ok = false;
+      return s;
+    }
+  *out = neg ? (int64_t)(0 - v) : (int64_t)v;
   return s < end && *s == ' ' ? s + 1 : s;
 }
 
@@ -63,17 +70,22 @@ live_parse_stat (const char *buf, size_t len, struct live_stat *out)
   const char *end = buf + len;
   const char *open = memchr (buf, '(', len);
   const char *close = memrchr (buf, ')', len);
-  if (!open || !close || close < open || close + 2 >= end)
+  if (!open || !close || close < open)
     return -EINVAL;
   size_t n = (size_t)(close - open - 1);
   if (n >= sizeof out->comm)
     n = sizeof out->comm - 1;
   memcpy (out->comm, open + 1, n);
   out->comm[n] = '\0';
-  /* Fields are numbered as in proc_pid_stat(5): 3 is the state, after ") ". */
-  const char *s = close + 2;
+  /* Fields are numbered as in proc_pid_stat(5): 3 is the state, one letter after ") "
+     (spaces counted as proc_parse_stat counts them). */
+  const char *s = close + 1;
+  while (s < end && *s == ' ')
+    s++;
+  if (s + 1 >= end || !isalpha ((unsigned char)s[0]) || s[1] != ' ')
+    return -EINVAL;
   out->state = *s;
-  s = skip_field (s, end);
+  s += 2;
   int64_t v[49] = { 0 };
   bool ok = true;
   int field;

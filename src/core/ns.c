@@ -118,9 +118,8 @@ ns_parse_link (const char *text, enum ns_type *type, uint64_t *ino)
   return 0;
 }
 
-/* Bind mounts: the nsfs rows of one mount namespace's mountinfo. */
-static void
-scan_mountinfo (struct iso_model *m, const char *text, size_t len, struct iso_proc *via)
+void
+ns_scan_mountinfo (struct iso_model *m, const char *text, size_t len, struct iso_proc *via)
 {
   FILE *f = fmemopen ((void *)text, len, "r");
   if (!f)
@@ -185,7 +184,7 @@ ns_collect_mounts (struct iso_model *m, int procfd, iso_error_t *err)
             continue;
           done = true;
           if (memmem (text, (size_t)len, " - nsfs ", 8))
-            scan_mountinfo (m, text, (size_t)len, p);
+            ns_scan_mountinfo (m, text, (size_t)len, p);
           free (text);
         }
       if (!done && mnt->nprocs > 0)

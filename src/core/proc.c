@@ -52,9 +52,10 @@ proc_parse_stat (const char *buf, struct proc_stat *out)
         break;
       if (field == 3)
         {
-          state = *s;
-          while (*s && *s != ' ')
-            s++;
+          /* The state is one letter (R, S, D, Z, T, t, X, I...). */
+          if (!isalpha ((unsigned char)s[0]) || s[1] != ' ')
+            return -EINVAL;
+          state = *s++;
         }
       else
         {
@@ -85,11 +86,25 @@ proc_parse_stat (const char *buf, struct proc_stat *out)
   return 0;
 }
 
+/* Does a number start at S, after blanks?  strtol and strtoull would also skip a newline
+   and read the number at the start of the next line. */
+static bool
+starts_number (const char *s)
+{
+  s += strspn (s, " \t");
+  return isxdigit ((unsigned char)*s) || ((*s == '-' || *s == '+') && isxdigit ((unsigned char)s[1]));
+}
+
 /* A decimal number in [MIN, MAX]; *END is NULL when there is none or it is out of range. */
 static long
 parse_long (const char *s, const char **end, long min, long max)
 {
   char *e;
+  if (!starts_number (s))
+    {
+      *end = NULL;
+      return -1;
+    }
   errno = 0;
   long v = strtol (s, &e, 10);
   if (e == s || errno || v < min || v > max)
@@ -107,7 +122,7 @@ parse_hex (const char *s, bool *ok)
   char *e;
   errno = 0;
   unsigned long long v = strtoull (s, &e, 16);
-  *ok = e != s && !errno;
+  *ok = starts_number (s) && e != s && !errno;
   return v;
 }
 
@@ -161,6 +176,9 @@ proc_parse_status (const char *buf, struct iso_proc *p)
                   if (!end || v <= 0)
                     break;
                   tmp[n++] = (pid_t)v;
+                  /* Levels are separated by blanks: "2+1" is not two of them. */
+                  if (*end != ' ' && *end != '\t')
+                    break;
                   s = end;
                 }
               free (p->nspid);

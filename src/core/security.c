@@ -158,15 +158,39 @@ sec_free (struct iso_sec *s)
   free (s);
 }
 
+/* One line of a uid_map or gid_map as the kernel writes it: "INSIDE OUTSIDE COUNT", unsigned
+   32-bit numbers separated by blanks, a range that fits 32 bits on both sides.  sscanf would
+   read past the newline, take negative numbers and ignore trailing garbage. */
+static bool
+idmap_line (const char *line, unsigned long long v[3])
+{
+  const char *s = line;
+  for (int k = 0; k < 3; k++)
+    {
+      s += strspn (s, " \t");
+      if (*s < '0' || *s > '9')
+        return false;
+      char *e;
+      errno = 0;
+      v[k] = strtoull (s, &e, 10);
+      if (errno || v[k] > UINT32_MAX)
+        return false;
+      s = e;
+    }
+  s += strspn (s, " \t");
+  return (*s == '\0' || *s == '\n') && v[2] > 0 && v[0] + v[2] - 1 <= UINT32_MAX && v[1] + v[2] - 1 <= UINT32_MAX;
+}
+
 int
 sec_idmap_to_inside (const char *map, long outside, long *inside)
 {
   for (const char *line = map; line && *line;)
     {
-      long in, out, count;
-      if (sscanf (line, "%ld %ld %ld", &in, &out, &count) == 3 && count > 0 && outside >= out && outside - out < count)
+      unsigned long long v[3];
+      if (outside >= 0 && idmap_line (line, v) && (unsigned long long)outside >= v[1]
+          && (unsigned long long)outside - v[1] < v[2])
         {
-          *inside = in + (outside - out);
+          *inside = (long)(v[0] + ((unsigned long long)outside - v[1]));
           return 0;
         }
       line = strchr (line, '\n');
@@ -252,9 +276,10 @@ sec_parse_mntview (const char *text, struct iso_mntview *v)
           v->root_options = xstrdup (mnt_fs_get_fs_options (fs) ? mnt_fs_get_fs_options (fs) : "");
           char *val;
           size_t len;
-          if (mnt_optstr_get_option (v->root_options, "lowerdir", &val, &len) == 0)
+          /* "lowerdir" without "=DIR" is found with no value. */
+          if (mnt_optstr_get_option (v->root_options, "lowerdir", &val, &len) == 0 && val)
             v->overlay_lower = xstrndup (val, len);
-          if (mnt_optstr_get_option (v->root_options, "upperdir", &val, &len) == 0)
+          if (mnt_optstr_get_option (v->root_options, "upperdir", &val, &len) == 0 && val)
             v->overlay_upper = xstrndup (val, len);
         }
       if (strcmp (target, "/proc") == 0 && ro)

@@ -583,6 +583,9 @@ load_proc_ns (struct snap_ctx *c, const cJSON *o, struct iso_model *m, struct is
       return snap_fail (c, "ns", "a key is not a namespace type");
     if (snap_get_u64 (c, v, "ns", &ino) < 0)
       return -1;
+    /* Inode 0 is no namespace (and "namespaces" refuses it: the model could not be saved). */
+    if (!ino)
+      return snap_fail (c, "ns", "inode 0");
     p->ns[t] = iso_model_get_ns (m, (enum ns_type)t, ino, NULL);
     if (p->ns[t]->type != (enum ns_type)t)
       return snap_fail (c, "ns", "an inode of a namespace of another type");
@@ -604,6 +607,8 @@ load_proc_ns (struct snap_ctx *c, const cJSON *o, struct iso_model *m, struct is
         continue;
       if (snap_get_u64 (c, j, fc[i].key, &ino) < 0)
         return -1;
+      if (!ino)
+        return snap_fail (c, fc[i].key, "inode 0");
       struct iso_ns *n = iso_model_get_ns (m, fc[i].type, ino, NULL);
       if (n->type != fc[i].type)
         return snap_fail (c, fc[i].key, "an inode of a namespace of another type");

@@ -30,7 +30,8 @@ limits_parse_size (const char *text, int64_t *out)
   char *end;
   errno = 0;
   long double v = strtold (text, &end);
-  if (errno || end == text || v < 0)
+  /* !(v >= 0) also refuses "nan", which llroundl would turn into INT64_MIN. */
+  if (errno || end == text || !(v >= 0))
     return -EINVAL;
   static const char units[] = "KMGTPE";
   long double mult = 1;

@@ -287,6 +287,18 @@ test_psi (void)
   ok (v[4].state == CGV_ABSENT && v[5].state == CGV_ABSENT && v[6].state == CGV_ABSENT && v[7].state == CGV_ABSENT,
       "psi: no full line leaves the full values absent");
 
+  /* Found by tests/fuzz/fuzz-cgroup-psi.c: 100.10% parsed, and a line that failed halfway left its
+     first values behind. */
+  psi_clear (v);
+  is_int (cg_parse_psi ("some avg10=100.00 avg60=0 avg300=0 total=1\n", v), 0, "psi: 100.00 parses");
+  is_u64 (v[0].v, 10000, "psi: 100.00 is 10000 hundredths");
+  psi_clear (v);
+  is_int (cg_parse_psi ("some avg10=100.10 avg60=0 avg300=0 total=1\n", v), -EINVAL, "psi: 100.10 is -EINVAL");
+  is_int (v[0].state, CGV_ABSENT, "psi: a refused line leaves no value");
+  psi_clear (v);
+  is_int (cg_parse_psi ("some avg10=1.00 avg60=2.00 avg300=x total=1\n", v), -EINVAL, "psi: a bad avg300 is -EINVAL");
+  ok (v[0].state == CGV_ABSENT && v[1].state == CGV_ABSENT, "psi: nothing is kept from the refused line");
+
   /* A full line before the some line still lands in the full slots. */
   psi_clear (v);
   is_int (cg_parse_psi ("full avg10=4.00 avg60=3.00 avg300=2.00 total=9\nsome avg10=8.00 avg60=7.00 avg300=6.00 "
@@ -470,6 +482,43 @@ test_proc_line (void)
       snprintf (buf, sizeof buf, "%s", bad[i]);
       ok (cg_parse_proc_line (buf, &id, &ctrl, &path) < 0, "proc line: rejects \"%s\"", bad[i]);
     }
+  /* Found by tests/fuzz/fuzz-proc-cgroup.c: the colons were looked for past the end of the line,
+     so a line without them took the next line's and cut it. */
+  snprintf (buf, sizeof buf, "garbage\n4:memory:/x\n");
+  is_int (cg_parse_proc_line (buf, &id, &ctrl, &path), -EINVAL, "proc line: a line without colons is refused");
+  is_str (buf + 8, "4:memory:/x\n", "proc line: the next line is left alone");
+  snprintf (buf, sizeof buf, "1:memory\n0::/y\n");
+  is_int (cg_parse_proc_line (buf, &id, &ctrl, &path), -EINVAL, "proc line: a line with one colon is refused");
+  is_str (buf + 9, "0::/y\n", "proc line: the line after the one-colon line is left alone");
+}
+
+/* The table's rows for one file, as the walk applies them (cg_parse_file). */
+static void
+test_parse_file (void)
+{
+  struct iso_cgroup cg;
+  memset (&cg, 0, sizeof cg);
+  is_int (cg_parse_file (&cg, true, "cpu.stat", "usage_usec 10\nnr_periods 4\nnr_throttled 2\n"), 6,
+          "file: six rows read v2 cpu.stat");
+  ok (cg.f[CGF_CPU_STAT_USAGE_USEC].state == CGV_SET && cg.f[CGF_CPU_STAT_USAGE_USEC].v == 10, "file: usage_usec 10");
+  ok (cg.f[CGF_CPU_STAT_NR_THROTTLED].v == 2, "file: nr_throttled 2");
+  is_int (cg_parse_file (&cg, false, "cpu.stat", "throttled_time 5000\n"), 3, "file: three rows read v1 cpu.stat");
+  is_u64 (cg.f[CGF_CPU_STAT_THROTTLED_USEC].v, 5, "file: v1 throttled_time in ns becomes usec");
+  is_int (cg_parse_file (&cg, true, "cgroup.procs", "1\n"), 0, "file: cgroup.procs is not in the table");
+
+  /* Found by tests/fuzz/fuzz-cgroup-file.c: "max" was taken as unlimited in fields that are counts. */
+  memset (&cg, 0, sizeof cg);
+  cg_parse_file (&cg, true, "cpu.stat", "usage_usec 10\nnr_throttled max\n");
+  is_int (cg.f[CGF_CPU_STAT_NR_THROTTLED].state, CGV_ABSENT, "file: nr_throttled max is no value");
+  is_int (cg.f[CGF_CPU_STAT_USAGE_USEC].state, CGV_SET, "file: the other keys of that cpu.stat are kept");
+  cg_parse_file (&cg, true, "memory.current", "max\n");
+  is_int (cg.f[CGF_MEMORY_CURRENT].state, CGV_ABSENT, "file: memory.current max is no value");
+  cg_parse_file (&cg, true, "pids.events", "max max\n");
+  is_int (cg.f[CGF_PIDS_EVENTS_MAX].state, CGV_ABSENT, "file: pids.events \"max max\" is no value");
+  cg_parse_file (&cg, true, "memory.max", "max\n");
+  is_int (cg.f[CGF_MEMORY_MAX].state, CGV_MAX, "file: memory.max max is unlimited");
+  cg_parse_file (&cg, true, "cpu.max", "max 100000\n");
+  is_int (cg.f[CGF_CPU_MAX_QUOTA_USEC].state, CGV_MAX, "file: cpu.max quota max is unlimited");
 }
 
 static void
@@ -819,6 +868,27 @@ test_iodev (void)
   ok (cg.iodev[0].v[CGIO_RBPS_MAX].v == 2097152, "read_bps_device -> rbps_max");
   is_int (cg_parse_iodev_limit ("8:0\n", &cg, CGIO_RBPS_MAX), -EINVAL, "a limit line without a value is -EINVAL");
   free (cg.iodev);
+
+  /* Found by tests/fuzz/fuzz-cgroup-iodev.c under ASan: strtoul skipped an empty line's newline, the
+     device number came from the next line, and the rest of the line had a negative length. */
+  memset (&cg, 0, sizeof cg);
+  is_int (cg_parse_iodev_keyed ("8:0 rbytes=1\n\n253:0 rbytes=2\n", &cg), -EINVAL, "io.stat: an empty line is -EINVAL");
+  is_int (cg_parse_iodev_keyed ("8:\n5 rbytes=2\n", &cg), -EINVAL,
+          "io.stat: a minor number on the next line is -EINVAL");
+  is_int (cg_parse_iodev_keyed (" 8:0 rbytes=1\n", &cg), -EINVAL, "io.stat: a blank before MAJ:MIN is -EINVAL");
+  is_int (cg_parse_iodev_limit ("8:-1 5\n", &cg, CGIO_RBPS_MAX), -EINVAL, "a negative minor number is -EINVAL");
+  free (cg.iodev);
+
+  /* Found by tests/fuzz/fuzz-cgroup-iodev.c: "max" was taken as a count of bytes or operations. */
+  memset (&cg, 0, sizeof cg);
+  cg_parse_iodev_keyed ("8:0 rbytes=max wbytes=7 rios=max wbps=max\n", &cg);
+  ok (cg.niodev == 1 && cg.iodev[0].v[CGIO_RBYTES].state == CGV_ABSENT && cg.iodev[0].v[CGIO_RIOS].state == CGV_ABSENT,
+      "io.stat: rbytes=max and rios=max are no values");
+  ok (cg.iodev[0].v[CGIO_WBYTES].v == 7 && cg.iodev[0].v[CGIO_WBPS_MAX].state == CGV_MAX,
+      "io.stat: the other keys of that line are kept, a limit of max too");
+  cg_parse_iodev_blkio ("8:0 Read max\n", &cg, false);
+  is_int (cg.iodev[0].v[CGIO_RBYTES].state, CGV_ABSENT, "blkio: Read max is no value");
+  free (cg.iodev);
 }
 
 int
@@ -834,6 +904,7 @@ main (void)
   test_iodev ();
   test_proc_line ();
   test_fields ();
+  test_parse_file ();
   test_collect ();
   return done_testing ();
 }

@@ -93,6 +93,8 @@ test_kubernetes (void)
          (struct want){ false, NULL, NULL, NULL, POD, "guaranteed" });
   check ("QoS slice: no pod", "/kubepods.slice/kubepods-burstable.slice", (struct want){ false });
   check ("kubepods.slice: no pod", "/kubepods.slice", (struct want){ false });
+  /* Found by tests/fuzz/fuzz-container.c: an empty class of service gave a pod without one. */
+  check ("kubepods--pod: no pod", "/kubepods.slice/kubepods--pod" POD_ ".slice", (struct want){ false });
   struct iso_container c;
   ok (!container_from_path ("/kubepods.slice/kubepods-pod0123456789_0123456789_0123456789_0123456789.slice", &c)
           && c.pod_uid[0] == '\0',

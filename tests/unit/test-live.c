@@ -72,6 +72,26 @@ test_parse (void)
   is_int (parse ("7 x S 1\n", &st), -EINVAL, "no parentheses: refused");
   is_int (parse ("7 (x) S 1 7 7 0 -1 zz\n", &st), -EINVAL, "a field that is not a number: refused");
   is_int (parse ("7 (x)", &st), -EINVAL, "nothing after the comm: refused");
+  /* Found by tests/fuzz/fuzz-proc-stat.c: with two spaces after the comm the second one was taken
+     as the state and every field after it shifted by one; proc_parse_stat skips both. */
+  is_int (parse ("7 (x)  S 1 7 7 0 -1 0 0 0 0 0 1 1 0 0 20 0 1 0 50 0 3\n", &st), 0, "two spaces after the comm parse");
+  is_int (st.state, 'S', "two spaces after the comm: the state");
+  is_int (st.ppid, 1, "two spaces after the comm: the ppid");
+  is_int (parse ("7 (x)  1 7 7 0 -1 0 0 0 0 0 1 1 0 0 20 0 1 0 50 0 3 4\n", &st), -EINVAL,
+          "a number where the state belongs: refused");
+  /* Found by tests/fuzz/fuzz-proc-stat.c: -2^63 was negated as a signed number (undefined), and
+     numbers past 64 bits wrapped around. */
+  is_int (parse ("7 (x) S 1 7 7 0 -9223372036854775808 0 0 0 0 0 1 1 0 0 20 0 1 0 50 0 3\n", &st), 0,
+          "-2^63 in a field parses");
+  is_int (parse ("7 (x) S 1 7 7 0 -9223372036854775809 0 0 0 0 0 1 1 0 0 20 0 1 0 50 0 3\n", &st), -EINVAL,
+          "below -2^63: refused");
+  is_int (parse ("7 (x) S 1 7 7 0 0 0 0 0 0 0 18446744073709551615 1 0 0 20 0 1 0 50 0 3\n", &st), 0,
+          "2^64 - 1 parses");
+  is_u64 (st.utime, UINT64_MAX, "2^64 - 1 as utime");
+  is_int (parse ("7 (x) S 1 7 7 0 0 0 0 0 0 0 18446744073709551616 1 0 0 20 0 1 0 50 0 3\n", &st), -EINVAL,
+          "2^64: refused, not wrapped to 0");
+  is_int (parse ("7 (x) SS 1 7 7 0 -1 0 0 0 0 0 1 1 0 0 20 0 1 0 50 0 3\n", &st), -EINVAL,
+          "a state of two letters: refused");
 }
 
 static double

@@ -158,6 +158,10 @@ test_garbage (void)
 
   is_int (proc_parse_stat ("12x (cat) S " TAIL, &st), -EINVAL, "letters glued to the pid are -EINVAL");
   is_int (proc_parse_stat ("1 2 3 (cat) S " TAIL, &st), -EINVAL, "extra words between pid and comm are -EINVAL");
+  /* Found by tests/fuzz/fuzz-proc-stat.c: the state was whatever word followed the comm. */
+  is_int (proc_parse_stat ("8917 (sleep)615 " TAIL, &st), -EINVAL, "a number glued to the comm is -EINVAL");
+  is_int (proc_parse_stat ("9 (x) 5 " TAIL, &st), -EINVAL, "a digit where the state belongs is -EINVAL");
+  is_int (proc_parse_stat ("9 (x) SS " TAIL, &st), -EINVAL, "a state of two letters is -EINVAL");
 }
 
 static void

@@ -173,6 +173,31 @@ test_partial (void)
   p = fresh ();
   proc_parse_status ("Name:\tx\nNSpid:\n", p);
   ok (p->nnspid == 0 && p->nspid == NULL, "an empty NSpid line gives no levels");
+  /* Found by tests/fuzz/fuzz-nspid.c: strtol skipped the newline and read the next line's number. */
+  static const struct
+  {
+    const char *text;
+    int levels;
+    pid_t first;
+    const char *what;
+  } nspid_cases[] = {
+    { "Name:\tx\nNSpid:\n1\n", 0, 0, "an empty NSpid line takes nothing from the next line" },
+    { "Name:\tx\nNSpid:\t5\n7 8\n", 1, 5, "NSpid 5 stays one level when the next line starts with numbers" },
+    { "Name:\tx\nNSpid:\t2+1\n", 1, 2, "NSpid 2+1 is one level: levels are separated by blanks" },
+  };
+  for (size_t i = 0; i < sizeof nspid_cases / sizeof nspid_cases[0]; i++)
+    {
+      p = fresh ();
+      proc_parse_status (nspid_cases[i].text, p);
+      ok (p->nnspid == nspid_cases[i].levels && (p->nnspid == 0 || p->nspid[0] == nspid_cases[i].first), "%s",
+          nspid_cases[i].what);
+    }
+  p = fresh ();
+  proc_parse_status ("Name:\tx\nThreads:\n4\nUid:\n0 0\n", p);
+  ok (p->nthreads == 0 && p->uid == -1, "empty Threads and Uid lines stay unknown");
+  p = fresh ();
+  proc_parse_status ("Name:\tx\nCapInh:\n0\nCapPrm:\t0\nCapEff:\t0\nCapBnd:\t0\n", p);
+  ok (!p->caps_known, "an empty CapInh line is not read from the next line");
   p = fresh ();
   proc_parse_status ("Name:\tx\nNSpid:\t5\t-1\t7\n", p);
   ok (p->nnspid == 1 && p->nspid[0] == 5, "NSpid stops at a negative value");

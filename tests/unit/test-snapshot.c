@@ -189,6 +189,12 @@ test_hostile (void)
     { "{\"schema_version\": 1, \"namespaces\": {\"5\": {\"type\": \"net\", \"ino\": 5}}, \"processes\": {\"1\": "
       "{\"pid\": 1, \"ns\": {\"uts\": 5}}}}",
       "another type" },
+    /* Found by tests/fuzz/fuzz-snapshot.c: a link to inode 0 made a namespace that the saved
+       document then had, and that the loader refuses. */
+    { "{\"schema_version\": 1, \"processes\": {\"1\": {\"pid\": 1, \"time_for_children\": 0}}}",
+      "processes.1.time_for_children: inode 0" },
+    { "{\"schema_version\": 1, \"processes\": {\"1\": {\"pid\": 1, \"ns\": {\"net\": 0}}}}",
+      "processes.1.ns: inode 0" },
     { "{\"schema_version\": 1, \"cgroups\": {\"hierarchies\": {\"\": {\"cgroups\": {\"/\": {}, \"/\": {}}}}}}",
       "the root \"/\" comes once" },
     { "{\"schema_version\": 1, \"cgroups\": {\"hierarchies\": {\"\": {\"cgroups\": {\"x\": {}}}}}}",

@@ -125,20 +125,22 @@ SNAP=$tmp/now.json
 C_UTS=$(ns_ino "$B" uts)
 moving='memory_current|memory_working_set|psi_'
 # The scan summary counts the whole host at the moment of each scan (other processes come and
-# go between the two): it is left out, the rest of a JSON document is compared key by key.
+# go between the two): it is left out, the rest of a JSON document is compared key by key, and
+# what follows the document (stderr's notes) as it is.
 noscan() {
   python3 -c '
 import json, sys
-text = sys.stdin.read()
+text = sys.stdin.read().lstrip()
 try:
-    doc = json.loads(text)
+    doc, end = json.JSONDecoder().raw_decode(text)
 except ValueError:
     sys.stdout.write(text)
     sys.exit(0)
 if isinstance(doc, dict):
     doc.pop("scan", None)
 json.dump(doc, sys.stdout, indent=1, sort_keys=True)
-print()'
+print()
+sys.stdout.write(text[end:])  # what stderr said after the document'
 }
 for args in "ps -J --cgroup /$NAME" "caps -J $A $B" "explain -J $B" "diff $A $B" \
   "cgroups -r -o PATH,TASKS,THREADS,MEMMAX,PIDS,PIDSMAX,FROZEN /$NAME" "ls -J $C_UTS"; do

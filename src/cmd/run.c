@@ -612,7 +612,9 @@ cmd_run (int argc, char **argv)
             {
               p.harden.seccomp = RUN_SECCOMP_FILE;
               p.harden.seccomp_file = optarg;
-              seccomp_policy_free (steal_pointer (&p.harden.policy));
+              /* A second --seccomp FILE replaces the first. */
+              seccomp_policy_free (p.harden.policy);
+              p.harden.policy = NULL;
               if (seccomp_policy_load (optarg, &p.harden.policy, &err) < 0)
                 BAD ("--seccomp: %s", err->msg);
             }
@@ -646,14 +648,17 @@ cmd_run (int argc, char **argv)
             break;
           }
         case OPT_KEEP_ENV:
-          if (!optarg)
-            {
-              FLAG (RUN_SET_ENV);
-              p.harden.keep_env = true;
-            }
-          else if (plan_keep_env (&p, optarg) < 0)
-            BAD ("--keep-env: '%s' is not a list of variable names", optarg);
-          break;
+          {
+            const char *names = cli_optional_arg (NULL);
+            if (!names)
+              {
+                FLAG (RUN_SET_ENV);
+                p.harden.keep_env = true;
+              }
+            else if (plan_keep_env (&p, names) < 0)
+              BAD ("--keep-env: '%s' is not a list of variable names", names);
+            break;
+          }
         case OPT_APPARMOR:
           p.harden.apparmor = optarg;
           break;

@@ -147,7 +147,7 @@ parse_args (int argc, char **argv, struct verify_args *a)
         }
     }
   if (argc - optind != 1)
-    return usage_error ("%s", argc - optind ? "one TARGET only" : "a TARGET is needed");
+    return usage_error ("%s", argc - optind > 1 ? "one TARGET only" : "a TARGET is needed");
   return 0;
 }
 

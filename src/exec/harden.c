@@ -38,7 +38,8 @@ harden_lsm_present (const char *name, const char *opt, iso_error_t *err)
   if (util_read_buf_at (AT_FDCWD, "/sys/kernel/security/lsm", buf, sizeof buf) < 0)
     return iso_make_error (err, 0, "%s: this host has no %s (there is no /sys/kernel/security/lsm)", opt,
                            strcmp (name, "apparmor") == 0 ? "AppArmor" : "SELinux");
-  cleanup_free char *list = xasprintf (",%s,", strtok (buf, "\n"));
+  buf[strcspn (buf, "\n")] = '\0';
+  cleanup_free char *list = xasprintf (",%s,", buf);
   cleanup_free char *want = xasprintf (",%s,", name);
   if (!strstr (list, want))
     return iso_make_error (err, 0, "%s: this host has no %s (the active LSMs are %s)", opt,
@@ -249,8 +250,12 @@ harden_fds (struct sandbox *sb, iso_error_t *err)
   for (size_t i = 0; i < h->npass_fds; i++)
     fcntl (h->pass_fds[i], F_SETFD, 0);
   sigprocmask (SIG_SETMASK, &sb->oldmask, NULL);
-  if (harden_drift (sb, "fd") && open ("/", O_RDONLY | O_DIRECTORY) < 0)
-    return iso_make_error (err, errno, "test hook: cannot leak a descriptor");
+  if (harden_drift (sb, "fd"))
+    {
+      int leaked = open ("/", O_RDONLY | O_DIRECTORY); /* left open on purpose: the check must see it */
+      if (leaked < 0)
+        return iso_make_error (err, errno, "test hook: cannot leak a descriptor");
+    }
   return 0;
 }
 

@@ -453,7 +453,10 @@ run_explain_text (FILE *out, const cJSON *doc)
   }
   const cJSON *weak = cJSON_GetObjectItemCaseSensitive (doc, "weakenings");
   fprintf (out, "\nweakenings:%s\n", cJSON_GetArraySize (weak) ? "" : " none");
-  cJSON_ArrayForEach (it, weak) fprintf (out, "  %s\n", it->valuestring);
+  cJSON_ArrayForEach (it, weak)
+  {
+    fprintf (out, "  %s\n", it->valuestring);
+  }
   fputs ("\nsteps:\n", out);
   int k = 0;
   cJSON_ArrayForEach (it, cJSON_GetObjectItemCaseSensitive (doc, "steps"))
@@ -462,7 +465,9 @@ run_explain_text (FILE *out, const cJSON *doc)
              run_explain_str (it, "what"));
     const cJSON *d;
     cJSON_ArrayForEach (d, cJSON_GetObjectItemCaseSensitive (it, "details"))
-        fprintf (out, "      %s\n", d->valuestring);
+    {
+      fprintf (out, "      %s\n", d->valuestring);
+    }
   }
 }
 
